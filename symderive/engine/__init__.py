@@ -1,0 +1,1 @@
+"""The derivation engine: model, Gaussian-integral machinery, checkers, runner and cache."""

@@ -1,0 +1,204 @@
+"""Independent checkers of claims.
+
+Each checker compares two things obtained independently and returns a :class:`CheckRecord`:
+
+* :class:`SymbolicCheck`: SymPy reduces ``derived − stated`` to zero (after an optional reduction, for
+  example modulo the algebraic relations of radicals, see :mod:`symderive.algebra`);
+* :class:`QuadratureCheck`: the *defining* integral, evaluated by mpmath quadrature at ≥ 30 digits,
+  against the closed form at seeded random points;
+* :class:`MonteCarloCheck`: a sample mean (fixed seed) within a number of standard errors of the
+  closed form;
+* :class:`FiniteDifferenceCheck`: a derivative claim against central differences at high precision.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import mpmath
+import numpy as np
+import sympy
+
+from symderive.engine.model import CheckRecord
+
+Vector = Sequence[mpmath.mpf]
+
+
+def _relative_error(value: Vector, reference: Vector, scale=None) -> float:
+    """max_k |value_k − reference_k| / scale, by default scale = max_k |reference_k| (∞-norm)."""
+    scale = max(abs(r) for r in reference) if scale is None else scale
+    worst = max(abs(v - r) for v, r in zip(value, reference, strict=True))
+    return float(worst / scale) if scale else float(worst)
+
+
+@dataclass(frozen=True)
+class SymbolicCheck:
+    """Proves ``derived == stated`` by reducing their difference to zero.
+
+    ``reduce`` maps the difference to a canonical form that is zero when the identity holds (default:
+    ``sympy.simplify``); it must be sound, i.e. never turn a non-zero expression into zero.
+    """
+
+    derived: sympy.Basic
+    stated: sympy.Basic
+    reduce: Callable[[sympy.Basic], sympy.Basic] = sympy.simplify
+    detail: str = "derived − stated simplifies to 0"
+    method: str = "symbolic"
+
+    def run(self) -> CheckRecord:
+        start = time.perf_counter()
+        difference = sympy.Matrix([self.derived]) - sympy.Matrix([self.stated])
+        residual = [self.reduce(entry) for entry in difference]
+        passed = all(entry == 0 for entry in residual)
+        return CheckRecord(
+            method=self.method,
+            points=None,
+            max_error=0.0 if passed else math.inf,
+            tolerance=0.0,
+            error_unit="exact",
+            detail=self.detail,
+            passed=passed,
+            seconds=time.perf_counter() - start,
+        )
+
+
+@dataclass(frozen=True)
+class QuadratureCheck:
+    """The defining integral by mpmath quadrature against the closed form, at ``dps`` digits.
+
+    ``defining(point)`` and ``closed_form(point)`` each return the value (a sequence of numbers) at one
+    point; ``points`` are the seeded random points.  The error is the ∞-norm error divided by
+    ``scale(point)``, the natural size of the integrand (for example ‖a‖‖b‖ for the kernel), or by the
+    ∞-norm of the closed form when no scale is given.  A natural scale keeps the measure meaningful
+    where the integral itself vanishes to high order (θ → π), and ``scale_name`` says which it is.
+    """
+
+    defining: Callable[[dict], Vector]
+    closed_form: Callable[[dict], Vector]
+    points: Sequence[dict]
+    dps: int = 40
+    tolerance: float = 1e-30
+    scale: Callable[[dict], mpmath.mpf] | None = None
+    scale_name: str = "the closed form"
+    detail: str = "defining integral by mpmath quadrature vs closed form"
+    method: str = "quadrature"
+
+    def run(self) -> CheckRecord:
+        start = time.perf_counter()
+        worst = 0.0
+        with mpmath.workdps(self.dps):
+            for point in self.points:
+                scale = None if self.scale is None else self.scale(point)
+                error = _relative_error(self.defining(point), self.closed_form(point), scale)
+                worst = max(worst, error)
+        return CheckRecord(
+            method=self.method,
+            points=len(self.points),
+            max_error=worst,
+            tolerance=self.tolerance,
+            error_unit=f"relative to {self.scale_name}",
+            detail=f"{self.detail} ({self.dps} digits)",
+            passed=worst <= self.tolerance,
+            seconds=time.perf_counter() - start,
+        )
+
+
+@dataclass(frozen=True)
+class FiniteDifferenceCheck:
+    """A gradient claim against central differences of a scalar function, in mpmath at ``dps`` digits.
+
+    ``function(point, coordinates)`` evaluates the scalar at a flat list of coordinates,
+    ``gradient(point)`` is the claimed gradient, ``coordinates(point)`` the expansion point.  With step
+    h the central difference has error O(h²); h = 10^(−dps/3) keeps both it and rounding below the
+    tolerance.
+    """
+
+    function: Callable[[dict, list], mpmath.mpf]
+    gradient: Callable[[dict], Vector]
+    coordinates: Callable[[dict], list]
+    points: Sequence[dict]
+    dps: int = 50
+    tolerance: float = 1e-25
+    detail: str = "central differences vs claimed gradient"
+    method: str = "finite-difference"
+
+    def run(self) -> CheckRecord:
+        start = time.perf_counter()
+        worst = 0.0
+        with mpmath.workdps(self.dps):
+            step = mpmath.mpf(10) ** (-(self.dps // 3))
+            for point in self.points:
+                base = list(self.coordinates(point))
+                numeric = []
+                for i in range(len(base)):
+                    plus, minus = list(base), list(base)
+                    plus[i] += step
+                    minus[i] -= step
+                    numeric.append(
+                        (self.function(point, plus) - self.function(point, minus)) / (2 * step)
+                    )
+                worst = max(worst, _relative_error(numeric, self.gradient(point)))
+        return CheckRecord(
+            method=self.method,
+            points=len(self.points),
+            max_error=worst,
+            tolerance=self.tolerance,
+            error_unit="relative",
+            detail=f"{self.detail} ({self.dps} digits)",
+            passed=worst <= self.tolerance,
+            seconds=time.perf_counter() - start,
+        )
+
+
+@dataclass(frozen=True)
+class MonteCarloCheck:
+    """Sample means of the integrand against the closed form, within ``tolerance`` standard errors.
+
+    ``cases`` is a sequence of (sampler, exact): ``sampler(rng, n)`` returns n samples of the integrand
+    as an (n, m) array, ``exact`` the m closed-form values.  The error is the worst |z|-score.
+    """
+
+    cases: Sequence[tuple[Callable[[np.random.Generator, int], np.ndarray], Sequence[float]]]
+    samples: int = 400_000
+    seed: int = 20170301
+    tolerance: float = 5.0
+    detail: str = "sample mean vs closed form"
+    method: str = "monte-carlo"
+    chunk: int = 100_000
+
+    def run(self) -> CheckRecord:
+        start = time.perf_counter()
+        rng = np.random.default_rng(self.seed)
+        worst = 0.0
+        for sampler, exact in self.cases:
+            total = total_sq = 0.0
+            for begin in range(0, self.samples, self.chunk):
+                values = np.asarray(sampler(rng, min(self.chunk, self.samples - begin)), dtype=float)
+                values = values.reshape(values.shape[0], -1)
+                total = total + values.sum(axis=0)
+                total_sq = total_sq + (values**2).sum(axis=0)
+            mean = total / self.samples
+            variance = np.maximum(total_sq / self.samples - mean**2, 0.0)
+            standard_error = np.sqrt(variance / (self.samples - 1))
+            deviation = np.abs(mean - np.asarray(exact, dtype=float))
+            # A component with zero sample variance must match exactly (z = 0) or fails (z = inf).
+            z = np.divide(
+                deviation,
+                standard_error,
+                out=np.where(deviation == 0, 0.0, np.inf),
+                where=standard_error > 0,
+            )
+            worst = max(worst, float(np.max(z)))
+        return CheckRecord(
+            method=self.method,
+            points=len(self.cases),
+            max_error=worst,
+            tolerance=self.tolerance,
+            error_unit="standard errors",
+            detail=f"{self.detail} ({self.samples} samples per point, seed {self.seed})",
+            passed=worst <= self.tolerance,
+            seconds=time.perf_counter() - start,
+        )
