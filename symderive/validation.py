@@ -1,0 +1,44 @@
+"""Input validation for the runtime API: every bad input gets a ValueError that names the problem."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def as_float_array(value, name: str, min_ndim: int) -> np.ndarray:
+    """value as a float64 array with at least ``min_ndim`` dimensions, finite and non-empty."""
+    try:
+        array = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"{name} must be an array of real numbers ({error})") from None
+    if array.ndim < min_ndim:
+        raise ValueError(f"{name} must have at least {min_ndim} dimensions, got shape {array.shape}")
+    if array.size == 0 or 0 in array.shape[-min_ndim:]:
+        raise ValueError(f"{name} is empty (shape {array.shape})")
+    if not np.all(np.isfinite(array)):
+        raise ValueError(f"{name} contains NaN or infinite entries")
+    return array
+
+
+def weights_pair(W, W_star) -> tuple[np.ndarray, np.ndarray]:
+    """Student and teacher weights, shapes (..., K, d) and (..., K*, d), with the same d."""
+    student = as_float_array(W, "W", 2)
+    teacher = as_float_array(W_star, "W_star", 2)
+    if student.shape[-1] != teacher.shape[-1]:
+        raise ValueError(
+            f"W and W_star must have the same input dimension d (last axis): "
+            f"{student.shape[-1]} != {teacher.shape[-1]}"
+        )
+    try:
+        np.broadcast_shapes(student.shape[:-2], teacher.shape[:-2])
+    except ValueError:
+        raise ValueError(
+            f"leading (batch) shapes of W {student.shape[:-2]} and W_star {teacher.shape[:-2]} "
+            "do not broadcast"
+        ) from None
+    return student, teacher
+
+
+def check_option(name: str, value, allowed) -> None:
+    if value not in allowed:
+        raise ValueError(f"unknown {name} {value!r}; expected one of {sorted(allowed)}")
