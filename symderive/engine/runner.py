@@ -72,10 +72,12 @@ def dependency_order(modules: dict[str, ModuleType]) -> list[str]:
 
 
 def _shared_sources_fingerprint(package: str = DERIVATIONS_PACKAGE) -> bytes:
-    """Hash of the engine's sources and of the derivations' private helper modules (``_*.py``)."""
-    helpers = Path(importlib.import_module(package).__file__).resolve().parent
+    """Hash of the engine's sources and of the derivations' private helper modules (``_*.py``;
+    ``_wip_*.py`` drafts, which discovery skips, are left out)."""
+    folder = Path(importlib.import_module(package).__file__).resolve().parent
+    helpers = [p for p in sorted(folder.glob("_*.py")) if not p.name.startswith("_wip_")]
     digest = hashlib.sha256()
-    for path in sorted(ENGINE_DIR.glob("*.py")) + sorted(helpers.glob("_*.py")):
+    for path in sorted(ENGINE_DIR.glob("*.py")) + helpers:
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.digest()
 
