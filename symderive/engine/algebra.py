@@ -7,8 +7,9 @@ different routes.  :func:`reduce_modulo_radicals` decides such identities algebr
 1. every square-root power R^(p/2) becomes s^p for a fresh symbol s with the relation s² = R
    (innermost radicals first; equal radicands, compared after ``cancel``, share one symbol);
 2. every inverse trigonometric function acos(z), atan2(y, x), ... becomes a fresh symbol t, and so does
-   every constant such as π (no relation: they are treated as transcendental, so an identity proved
-   for a generic t holds in particular for the true value);
+   every constant such as π and every other function application (|x|, sin x, ...) or non-integer
+   power (no relation: they are treated as independent, so an identity proved for a generic t holds in
+   particular for the true value);
 3. the result is put over a common denominator and its numerator reduced modulo a Gröbner basis of the
    relations (each relation with its denominators cleared).
 
@@ -39,7 +40,12 @@ class _RadicalRewriter:
             return self._radical_symbol(expr.base, args[0]) ** expr.exp.p
         if isinstance(expr, _INVERSE_TRIG):
             return self._angle_symbol(expr)
-        return expr.func(*args)
+        rebuilt = expr.func(*args)
+        if isinstance(rebuilt, sympy.Function) or (
+            isinstance(rebuilt, sympy.Pow) and not rebuilt.exp.is_Integer
+        ):
+            return self._angle_symbol(rebuilt)  # any other function or power: an opaque generator
+        return rebuilt
 
     def _angle_symbol(self, expr: sympy.Expr) -> sympy.Symbol:
         key = sympy.cancel(expr)

@@ -1,0 +1,63 @@
+"""The checkers pass on true claims and fail on false ones, recording what they measured."""
+
+from __future__ import annotations
+
+import math
+
+import mpmath
+import numpy as np
+import sympy
+
+from symderive.engine.checks import (
+    FiniteDifferenceCheck,
+    MonteCarloCheck,
+    QuadratureCheck,
+    SymbolicCheck,
+)
+from symderive.engine.defining import gate, polar_quadrature
+
+x = sympy.Symbol("x", real=True)
+
+
+def test_symbolic_check_passes_and_fails():
+    good = SymbolicCheck(sympy.sin(x) ** 2 + sympy.cos(x) ** 2, sympy.Integer(1)).run()
+    bad = SymbolicCheck(sympy.sin(x), sympy.cos(x)).run()
+    assert good.passed and good.max_error == 0.0 and good.method == "symbolic"
+    assert not bad.passed and math.isinf(bad.max_error)
+
+
+def _half_plane_probability(point):
+    u = [mpmath.cos(point["a"]), mpmath.sin(point["a"])]
+    return polar_quadrature(lambda v: [gate(u[0] * v[0] + u[1] * v[1])], 0, [u], 1)
+
+
+def test_quadrature_of_a_known_probability():
+    points = [{"a": mpmath.mpf(k) / 3} for k in range(3)]
+    good = QuadratureCheck(_half_plane_probability, lambda p: [mpmath.mpf(1) / 2], points).run()
+    bad = QuadratureCheck(_half_plane_probability, lambda p: [mpmath.mpf(1) / 2 + 1e-20], points).run()
+    assert good.passed and good.max_error < 1e-35 and good.points == 3
+    assert not bad.passed and bad.max_error > 1e-21
+
+
+def test_finite_difference_check():
+    function = lambda point, c: mpmath.sin(c[0]) * c[1] ** 2
+    gradient = lambda point: [mpmath.cos(point["x"]) * point["y"] ** 2, 2 * mpmath.sin(point["x"]) * point["y"]]
+    wrong = lambda point: [mpmath.cos(point["x"]) * point["y"] ** 2, mpmath.sin(point["x"]) * point["y"]]
+    points = [{"x": mpmath.mpf("0.3"), "y": mpmath.mpf("1.7")}]
+    coordinates = lambda point: [point["x"], point["y"]]
+    assert FiniteDifferenceCheck(function, gradient, coordinates, points).run().passed
+    assert not FiniteDifferenceCheck(function, wrong, coordinates, points).run().passed
+
+
+def test_monte_carlo_check_detects_a_wrong_mean():
+    sampler = lambda rng, n: rng.standard_normal((n, 1)) ** 2
+    good = MonteCarloCheck([(sampler, [1.0])], samples=100_000).run()
+    bad = MonteCarloCheck([(sampler, [1.05])], samples=100_000).run()
+    assert good.passed and good.error_unit == "standard errors"
+    assert not bad.passed and bad.max_error > 5
+
+
+def test_monte_carlo_zero_variance_component_must_match_exactly():
+    sampler = lambda rng, n: np.zeros((n, 1))
+    assert MonteCarloCheck([(sampler, [0.0])], samples=1000).run().passed
+    assert not MonteCarloCheck([(sampler, [1.0])], samples=1000).run().passed

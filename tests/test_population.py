@@ -1,0 +1,198 @@
+"""The runtime API against the derived expressions evaluated in mpmath, and its contract."""
+
+from __future__ import annotations
+
+import mpmath
+import numpy as np
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+import symderive
+from derivations._common import (
+    A_NORM, B_NORM, THETA, W_NORM, mp_function, mp_population_gradient, mp_population_loss,
+)
+
+
+@pytest.fixture(scope="module")
+def reference(results):
+    """The derived pairwise terms as mpmath functions (an evaluation independent of the runtime)."""
+    gating = results["expected_gating"].exports
+    return {
+        "kernel": mp_function(results["arccos_kernel"].exports["kernel"], A_NORM, B_NORM, THETA),
+        "c_w": mp_function(gating["gating_w_coefficient"], THETA, W_NORM),
+        "c_e": mp_function(gating["gating_e_coefficient"], THETA, W_NORM),
+    }
+
+
+def _mp(rows: np.ndarray) -> list:
+    return [[mpmath.mpf(float(v)) for v in row] for row in rows]
+
+
+def _reference_loss(reference, W, W_star) -> float:
+    with mpmath.workdps(50):
+        return float(mp_population_loss(_mp(W), _mp(W_star), reference["kernel"]))
+
+
+def _reference_gradient(reference, W, W_star) -> np.ndarray:
+    with mpmath.workdps(50):
+        flat = mp_population_gradient(_mp(W), _mp(W_star), reference["c_w"], reference["c_e"])
+        return np.array([float(v) for v in flat]).reshape(W.shape)
+
+
+def _term_scale(W, W_star) -> float:
+    """Sum of term magnitudes: the gradient and loss are sums of terms of size ‖u_a‖ (‖u_a‖‖u_b‖)."""
+    norms = np.linalg.norm(np.concatenate([W, W_star]), axis=1)
+    return float(norms.sum())
+
+
+def test_loss_and_gradient_against_mpmath(reference):
+    rng = np.random.default_rng(0)
+    for K, K_star, d in [(1, 1, 2), (3, 2, 5), (4, 6, 3), (5, 5, 8)]:
+        W, W_star = rng.standard_normal((K, d)), rng.standard_normal((K_star, d))
+        scale = _term_scale(W, W_star)
+        assert abs(symderive.population_loss(W, W_star) - _reference_loss(reference, W, W_star)) \
+            <= 1e-14 * scale**2
+        error = np.max(np.abs(symderive.population_gradient(W, W_star) - _reference_gradient(reference, W, W_star)))
+        assert error <= 1e-14 * scale
+
+
+@pytest.mark.parametrize("angle", [0.0, 1e-12, 1e-7, np.pi - 1e-7, np.pi - 1e-12, np.pi])
+def test_gating_near_parallel_and_antiparallel(reference, angle):
+    e = np.array([1.0, 0.0, 0.0])
+    w = 2.5 * np.array([np.cos(angle), np.sin(angle), 0.0])
+    with mpmath.workdps(50):
+        theta = mpmath.mpf(angle)
+        expected = [reference["c_w"](theta, mpmath.mpf(2.5)) * float(wi)
+                    + reference["c_e"](theta, mpmath.mpf(2.5)) * float(ei) for wi, ei in zip(w, e)]
+    error = np.max(np.abs(symderive.expected_gating(e, w) - np.array([float(v) for v in expected])))
+    assert error <= 1e-15 * 2.5
+
+
+@pytest.mark.parametrize("scale", [1e-150, 1e-20, 1e20, 1e150])
+def test_extreme_norms(reference, scale):
+    rng = np.random.default_rng(1)
+    W, W_star = rng.standard_normal((3, 4)), rng.standard_normal((2, 4))
+    expected = _reference_gradient(reference, W, W_star)
+    gradient = symderive.population_gradient(scale * W, scale * W_star)
+    assert np.all(np.isfinite(gradient))
+    assert np.max(np.abs(gradient / scale - expected)) <= 1e-14 * _term_scale(W, W_star)
+    loss = symderive.population_loss(scale * W, scale * W_star)
+    assert abs(loss / scale**2 - _reference_loss(reference, W, W_star)) <= 1e-13 * _term_scale(W, W_star) ** 2
+
+
+def test_teacher_is_a_global_minimum():
+    W_star = np.random.default_rng(2).standard_normal((3, 5))
+    assert symderive.population_loss(W_star, W_star) <= 1e-15 * np.sum(W_star**2)
+    assert np.max(np.abs(symderive.population_gradient(W_star, W_star))) <= 1e-15 * _term_scale(W_star, W_star)
+
+
+def test_batches_broadcast():
+    rng = np.random.default_rng(3)
+    W, W_star = rng.standard_normal((4, 3, 5)), rng.standard_normal((2, 5))
+    batched = symderive.population_gradient(W, W_star)
+    assert batched.shape == (4, 3, 5)
+    for b in range(4):
+        assert np.array_equal(batched[b], symderive.population_gradient(W[b], W_star))
+    assert symderive.population_loss(W, W_star).shape == (4,)
+
+
+def test_zero_student_row_has_zero_gradient_and_contributes_nothing():
+    rng = np.random.default_rng(4)
+    W, W_star = rng.standard_normal((3, 4)), rng.standard_normal((2, 4))
+    with_zero = np.vstack([W, np.zeros(4)])
+    gradient = symderive.population_gradient(with_zero, W_star)
+    assert np.all(gradient[-1] == 0)
+    assert np.allclose(gradient[:-1], symderive.population_gradient(W, W_star), rtol=0, atol=1e-15)
+    assert symderive.population_loss(with_zero, W_star) == pytest.approx(
+        symderive.population_loss(W, W_star), rel=1e-15)
+
+
+@pytest.mark.parametrize(
+    ("W", "W_star", "message"),
+    [
+        (np.ones((2, 3)) * np.nan, np.ones((2, 3)), "NaN or infinite"),
+        (np.ones((2, 3)), np.full((2, 3), np.inf), "NaN or infinite"),
+        (np.ones((2, 3)), np.ones((2, 4)), "same input dimension"),
+        (np.ones(3), np.ones((2, 3)), "at least 2 dimensions"),
+        (np.ones((0, 3)), np.ones((2, 3)), "empty"),
+        (np.ones((2, 2, 3)), np.ones((3, 2, 3)), "do not broadcast"),
+        ([["a"]], np.ones((1, 1)), "real numbers"),
+    ],
+)
+def test_bad_input_is_named(W, W_star, message):
+    with pytest.raises(ValueError, match=message):
+        symderive.population_gradient(W, W_star)
+    with pytest.raises(ValueError, match=message):
+        symderive.population_loss(W, W_star)
+
+
+def test_expected_gating_needs_a_direction():
+    with pytest.raises(ValueError, match="non-zero"):
+        symderive.expected_gating([0.0, 0.0], [1.0, 2.0])
+    assert np.all(symderive.expected_gating([1.0, 0.0], [0.0, 0.0]) == 0)
+
+
+def test_expected_gating_depends_only_on_the_direction_of_e():
+    e, w = np.array([0.3, -1.2, 0.5]), np.array([1.0, 0.2, -0.7])
+    assert np.allclose(symderive.expected_gating(e, w), symderive.expected_gating(7.5 * e, w),
+                       rtol=1e-15, atol=1e-16)
+
+
+networks = st.integers(1, 4).flatmap(
+    lambda d: st.tuples(
+        arrays(np.float64, st.tuples(st.integers(1, 4), st.just(d)), elements=st.floats(-3, 3)),
+        arrays(np.float64, st.tuples(st.integers(1, 4), st.just(d)), elements=st.floats(-3, 3)),
+    )
+)
+
+
+def _rows_are_generic(W, W_star) -> bool:
+    """Away from the non-smooth set: no tiny rows, no (anti)parallel pairs."""
+    U = np.concatenate([W, W_star])
+    norms = np.linalg.norm(U, axis=1)
+    if np.min(norms) < 0.1:
+        return False
+    unit = U / norms[:, None]
+    cosine = unit @ unit.T - np.eye(len(U))
+    return bool(np.max(np.abs(cosine)) < 0.99)
+
+
+@settings(max_examples=40, deadline=None)
+@given(networks, st.randoms(use_true_random=False))
+def test_loss_is_invariant_under_permutations_of_units(pair, random):
+    W, W_star = pair
+    student_order, teacher_order = list(range(len(W))), list(range(len(W_star)))
+    random.shuffle(student_order)
+    random.shuffle(teacher_order)
+    scale = _term_scale(W, W_star) ** 2 + 1e-300
+    assert abs(symderive.population_loss(W, W_star)
+               - symderive.population_loss(W[student_order], W_star[teacher_order])) <= 1e-14 * scale
+
+
+@settings(max_examples=40, deadline=None)
+@given(networks, st.floats(1e-3, 1e3))
+def test_homogeneity_in_the_norms(pair, c):
+    W, W_star = pair
+    scale = _term_scale(W, W_star) + 1e-300
+    assert abs(symderive.population_loss(c * W, c * W_star) - c**2 * symderive.population_loss(W, W_star)) \
+        <= 1e-13 * (c * scale) ** 2
+    assert np.max(np.abs(symderive.population_gradient(c * W, c * W_star)
+                         - c * symderive.population_gradient(W, W_star)), initial=0.0) <= 1e-13 * c * scale
+
+
+@settings(max_examples=30, deadline=None)
+@given(networks)
+def test_gradient_is_the_derivative_of_the_loss(pair):
+    W, W_star = pair
+    assume(_rows_are_generic(W, W_star))
+    h = 1e-6
+    numeric = np.zeros_like(W)
+    for index in np.ndindex(W.shape):
+        step = np.zeros_like(W)
+        step[index] = h
+        numeric[index] = (symderive.population_loss(W + step, W_star)
+                          - symderive.population_loss(W - step, W_star)) / (2 * h)
+    # central difference: truncation O(h²) plus rounding O(eps·J/h)
+    assert np.max(np.abs(numeric - symderive.population_gradient(W, W_star))) <= 1e-7 * _term_scale(W, W_star) ** 2
