@@ -16,6 +16,7 @@ _API = {
     "expected_gating": "symderive.population",
     "population_loss": "symderive.population",
     "population_gradient": "symderive.population",
+    "gradient_descent": "symderive.population",
 }
 
 __all__ = sorted(_API)

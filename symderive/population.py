@@ -14,77 +14,192 @@ Zero rows: a zero student row has no direction.  It contributes nothing to g (re
 define its gradient to be zero, which is what automatic differentiation of sampled losses returns
 (relu′(0) = 0).  Consequently a zero row stays zero under gradient descent: re-initialise it if that
 is not wanted.  Zero teacher rows contribute nothing.
+
+Backends: ``"numpy"`` evaluates the generated NumPy kernel (Gram matrices, BLAS, blocks of pairs);
+``"c"`` the generated C kernel, compiled at first use (:mod:`symderive.kernels.c_backend`), one
+network per loop iteration with the batch split over the cores; ``"auto"`` takes C for small networks
+(K·(K+K*)·d ≤ C_WORK_LIMIT, where per-call overhead dominates NumPy) and NumPy otherwise, and falls
+back to NumPy, saying so once, when no C compiler is available.
 """
 
 from __future__ import annotations
 
+import warnings
+from typing import NamedTuple
+
 import numpy as np
 
-from symderive._generated import terms
+from symderive._generated import population_kernel, terms
 from symderive.geometry import pairwise_angles, row_norms, unit_rows
-from symderive.validation import as_float_array, weights_pair
+from symderive.kernels import c_backend
+from symderive.validation import as_float_array, check_option, weights_pair
+
+BACKENDS = ("auto", "numpy", "c")
+#: "auto" uses C when K·(K + K*)·d is at most this (measured crossover on 2 cores: see benchmarks/)
+C_WORK_LIMIT = 1 << 17
+_fallback_reported = False
 
 
-def _signed_units(student: np.ndarray, teacher: np.ndarray):
-    """Broadcast batch shapes; return U = [W; W*] (..., K+K*, d), its norms, unit rows and signs."""
+def _choose_backend(backend: str, K: int, teacher_count: int, d: int) -> str:
+    """"numpy" or "c" for the requested backend; see the module doc."""
+    global _fallback_reported
+    check_option("backend", backend, BACKENDS)
+    if backend == "numpy" or (backend == "auto" and K * (K + teacher_count) * d > C_WORK_LIMIT):
+        return "numpy"
+    try:
+        c_backend.library()
+    except c_backend.KernelUnavailableError as error:
+        if backend == "c":
+            raise c_backend.KernelUnavailableError(f"backend='c' is unavailable: {error}") from None
+        if not _fallback_reported:
+            _fallback_reported = True
+            warnings.warn(f"symderive: C kernel unavailable, using the NumPy backend ({error})",
+                          RuntimeWarning, stacklevel=3)
+        return "numpy"
+    return "c"
+
+
+def _sizes(student: np.ndarray, teacher: np.ndarray) -> tuple[int, int, int]:
+    """K, K*, d of flattened weights."""
+    return student.shape[1], teacher.shape[1], student.shape[2]
+
+
+def _flat_pair(W, W_star):
+    """Validated weights as (B, K, d) students and (1 or B, K*, d) teachers, plus the batch shape."""
+    student, teacher = weights_pair(W, W_star)
     batch = np.broadcast_shapes(student.shape[:-2], teacher.shape[:-2])
-    student = np.broadcast_to(student, batch + student.shape[-2:])
-    teacher = np.broadcast_to(teacher, batch + teacher.shape[-2:])
+    flat_student = np.ascontiguousarray(np.broadcast_to(student, batch + student.shape[-2:]))
+    flat_student = flat_student.reshape((-1,) + student.shape[-2:])
+    if teacher.ndim == 2 or all(size == 1 for size in teacher.shape[:-2]):
+        flat_teacher = np.ascontiguousarray(teacher.reshape((1,) + teacher.shape[-2:]))
+    else:
+        flat_teacher = np.ascontiguousarray(np.broadcast_to(teacher, batch + teacher.shape[-2:]))
+        flat_teacher = flat_teacher.reshape((-1,) + teacher.shape[-2:])
+    return batch, flat_student, flat_teacher
+
+
+def _numpy_units(student: np.ndarray, teacher: np.ndarray):
+    """U = [W; W*] (B, K+K*, d), its norms, unit rows and signs (+1 students, −1 teachers)."""
+    teacher = np.broadcast_to(teacher, (student.shape[0],) + teacher.shape[1:])
     units = np.concatenate([student, teacher], axis=-2)
     norms = row_norms(units)
     signs = np.concatenate([np.ones(student.shape[-2]), -np.ones(teacher.shape[-2])])
     return units, norms, unit_rows(units, norms), signs
 
 
-def population_loss(W, W_star) -> np.ndarray | float:
+def _loss(student: np.ndarray, teacher: np.ndarray, backend: str) -> np.ndarray:
+    if backend == "c":
+        loss = np.empty(student.shape[0])
+        c_backend.run_batched("symderive_loss", student, teacher, [loss])
+        return loss
+    return population_kernel.population_loss(*_numpy_units(student, teacher))
+
+
+def _gradient(student: np.ndarray, teacher: np.ndarray, backend: str) -> np.ndarray:
+    if backend == "c":
+        gradient = np.empty_like(student)
+        c_backend.run_batched("symderive_gradient", student, teacher, [gradient])
+        return gradient
+    units, norms, directions, signs = _numpy_units(student, teacher)
+    gradient = population_kernel.population_gradient(units, norms, directions, signs,
+                                                     student.shape[-2])
+    return np.where((norms[:, :student.shape[-2]] > 0)[..., None], gradient, 0.0)
+
+
+def population_loss(W, W_star, backend: str = "auto") -> np.ndarray | float:
     """J(W) = ½ E[(g(x; W) − g(x; W*))²] for x ~ N(0, I_d), shape W.shape[:-2] (broadcast).
 
     Closed form: the double sum of the arc-cosine kernel over signed units (see the module doc).
     """
-    student, teacher = weights_pair(W, W_star)
-    _, norms, directions, signs = _signed_units(student, teacher)
-    theta, cosine, sine = pairwise_angles(directions, directions)
-    weighted = (signs * norms)[..., :, None] * (signs * norms)[..., None, :]
-    loss = 0.5 * np.sum(weighted * terms.kernel_angular(theta, cosine, sine), axis=(-2, -1))
+    batch, student, teacher = _flat_pair(W, W_star)
+    loss = _loss(student, teacher, _choose_backend(backend, *_sizes(student, teacher)))
+    loss = loss.reshape(batch)
     return loss[()] if loss.ndim == 0 else loss
 
 
-def population_gradient(W, W_star) -> np.ndarray:
+def population_gradient(W, W_star, backend: str = "auto") -> np.ndarray:
     """dJ/dW, the same shape as W broadcast against W_star's batch shape (gradient descent subtracts it).
 
     Row j: Σ_a s_a (c_u(θ_ja) u_a + ‖u_a‖ c_e(θ_ja) e_j) (Theorem 1 summed over units); zero for a zero
     row of W (see the module doc).
     """
-    student, teacher = weights_pair(W, W_star)
-    units, norms, directions, signs = _signed_units(student, teacher)
-    student_count = student.shape[-2]
-    student_directions = directions[..., :student_count, :]
-    theta, cosine, sine = pairwise_angles(student_directions, directions)
-    u_coefficients = signs * terms.gating_u_coefficient(theta, cosine, sine)
-    e_coefficients = np.sum(signs * norms[..., None, :] * terms.gating_e_coefficient(theta, cosine, sine),
-                            axis=-1)
-    gradient = u_coefficients @ units + e_coefficients[..., None] * student_directions
-    return np.where((norms[..., :student_count] > 0)[..., None], gradient, 0.0)
+    batch, student, teacher = _flat_pair(W, W_star)
+    gradient = _gradient(student, teacher,
+                         _choose_backend(backend, *_sizes(student, teacher)))
+    return gradient.reshape(batch + student.shape[1:])
 
 
-def expected_gating(e, w) -> np.ndarray:
-    """E[F(e, w)] = ((π − θ) w + ‖w‖ sin θ ê) / (2π) per sample (Theorem 1), θ = angle(e, w).
+class DescentResult(NamedTuple):
+    """Final weights (shape of W0 broadcast), and per network: loss, updates done, gradient norm."""
 
-    Only the direction of e matters (the paper takes e a unit vector); e must be non-zero.  e and w
-    have shape (..., d) and broadcast.  A zero w gives zero.
+    weights: np.ndarray
+    loss: np.ndarray | float
+    steps: np.ndarray | int
+    gradient_norm: np.ndarray | float
+
+
+def _positive_number(value, name: str, allow_zero: bool) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a real number, got {value!r}") from None
+    if not np.isfinite(number) or number < 0 or (number == 0 and not allow_zero):
+        raise ValueError(f"{name} must be finite and {'>= 0' if allow_zero else '> 0'}, got {value!r}")
+    return number
+
+
+def _numpy_descent(student, teacher, lr, steps, tol):
+    """The batched NumPy loop: one gradient per step for the networks that have not stopped."""
+    weights = student.copy()
+    taken = np.zeros(weights.shape[0], dtype=np.int64)
+    gradient_norm = np.empty(weights.shape[0])
+    active = np.arange(weights.shape[0])
+    for step in range(steps + 1):
+        shared = teacher if teacher.shape[0] == 1 else teacher[active]
+        gradient = _gradient(weights[active], shared, "numpy")
+        norms = row_norms(gradient.reshape(active.size, -1))
+        gradient_norm[active] = norms
+        moving = (norms > tol) & (step < steps) & np.isfinite(norms)
+        active = active[moving]
+        if active.size == 0:
+            break
+        weights[active] -= lr * gradient[moving]
+        taken[active] += 1
+    return weights, _loss(weights, teacher, "numpy"), taken, gradient_norm
+
+
+def gradient_descent(W0, W_star, lr: float, steps: int, tol: float = 0.0,
+                     backend: str = "auto") -> DescentResult:
+    """Fixed-step gradient descent W ← W − lr·∂J/∂W from W0, for every network of the batch.
+
+    A network stops when its gradient norm (Frobenius, over all its rows) is ≤ tol, or after
+    ``steps`` updates.  Returns the final weights and, at them, the loss, the number of updates done
+    and the gradient norm.  Raises ValueError if a network diverges (non-finite weights): reduce lr.
     """
-    e = as_float_array(e, "e", 1)
-    w = as_float_array(w, "w", 1)
-    if e.shape[-1] != w.shape[-1]:
-        raise ValueError(f"e and w must have the same dimension: {e.shape[-1]} != {w.shape[-1]}")
-    e_norm = row_norms(e)
-    if np.any(e_norm == 0):
-        raise ValueError("e must be non-zero: the gating needs a direction")
-    batch = np.broadcast_shapes(e.shape[:-1], w.shape[:-1])
-    e_hat = np.broadcast_to(unit_rows(e, e_norm), batch + e.shape[-1:])[..., None, :]
-    w = np.broadcast_to(w, batch + w.shape[-1:])[..., None, :]
-    w_norm = row_norms(w)
-    theta, cosine, sine = pairwise_angles(e_hat, unit_rows(w, w_norm))
-    gating = (terms.gating_u_coefficient(theta, cosine, sine) * w
-              + (w_norm[..., None] * terms.gating_e_coefficient(theta, cosine, sine)) * e_hat)
-    return gating[..., 0, :]
+    lr = _positive_number(lr, "lr", allow_zero=False)
+    tol = _positive_number(tol, "tol", allow_zero=True)
+    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 0:
+        raise ValueError(f"steps must be a non-negative integer, got {steps!r}")
+    batch, student, teacher = _flat_pair(W0, W_star)
+    chosen = _choose_backend(backend, *_sizes(student, teacher))
+    if chosen == "c":
+        weights = student.copy()
+        loss, gradient_norm = np.empty(weights.shape[0]), np.empty(weights.shape[0])
+        taken = np.empty(weights.shape[0], dtype=np.int64)
+        c_backend.run_batched("symderive_descent", weights, teacher, [loss, taken, gradient_norm],
+                              lr, int(steps), tol)
+    else:
+        weights, loss, taken, gradient_norm = _numpy_descent(student, teacher, lr, int(steps), tol)
+    diverged = ~(np.isfinite(loss) & np.isfinite(gradient_norm) & np.all(np.isfinite(weights), (1, 2)))
+    if np.any(diverged):
+        raise ValueError(f"gradient descent diverged (non-finite weights or loss) in "
+                         f"{int(diverged.sum())} network(s); reduce lr")
+
+    def shaped(values):
+        values = values.reshape(batch)
+        return values[()] if values.ndim == 0 else values
+
+    return DescentResult(weights.reshape(batch + student.shape[1:]), shaped(loss), shaped(taken),
+                         shaped(gradient_norm))
+
+

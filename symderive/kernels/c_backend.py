@@ -1,0 +1,146 @@
+"""Compile the generated C kernel at first use, cache it by source hash, call it through ctypes.
+
+The source is ``symderive/_generated/population.c`` (rendered by ``symderive build`` from
+templates/c/).  It is compiled with the system C compiler ($CC, else ``cc``) and ``-O3 -Wall -Werror``
+into ``$XDG_CACHE_HOME/symderive`` (default ``~/.cache/symderive``), under a name made from the hash
+of the source, the flags and the compiler, so an edited kernel is never confused with a stale build.
+Nothing is compiled at import time: the first call to :func:`library` does it.
+
+Batches are split over the available cores: each thread runs one ctypes call (ctypes releases the
+GIL) on a contiguous slice of the networks.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import hashlib
+import os
+import shutil
+import subprocess
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+FLAGS = ("-O3", "-Wall", "-Werror", "-std=c99", "-fPIC", "-shared")
+SOURCE = "population.c"
+#: do not start threads for batches with fewer pair evaluations than this
+THREAD_THRESHOLD = 20_000
+
+
+class KernelUnavailableError(RuntimeError):
+    """The C kernel cannot be built here (no compiler, or the compiler failed)."""
+
+
+def kernel_source() -> str:
+    return resources.files("symderive._generated").joinpath(SOURCE).read_text()
+
+
+def cache_directory() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "symderive"
+
+
+def compiler() -> str:
+    name = os.environ.get("CC", "cc")
+    path = shutil.which(name)
+    if path is None:
+        raise KernelUnavailableError(f"no C compiler found ({name!r} is not on PATH; set $CC)")
+    return path
+
+
+def compile_shared(source: str, target: Path, flags: tuple[str, ...] = FLAGS) -> None:
+    """Compile source into the shared library target (written atomically)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=target.parent) as work:
+        source_path = Path(work) / SOURCE
+        source_path.write_text(source)
+        output = Path(work) / target.name
+        command = [compiler(), *flags, str(source_path), "-o", str(output), "-lm"]
+        try:
+            run = subprocess.run(command, capture_output=True, text=True, timeout=120)
+        except (OSError, subprocess.TimeoutExpired) as error:
+            raise KernelUnavailableError(f"running the C compiler failed: {error}") from None
+        if run.returncode != 0:
+            raise KernelUnavailableError(
+                f"compiling the C kernel failed ({' '.join(command)}):\n{run.stderr.strip()}"
+            )
+        os.replace(output, target)
+
+
+def _library_path(source: str) -> Path:
+    identity = "\0".join((source, *FLAGS, compiler(), os.uname().machine))
+    digest = hashlib.sha256(identity.encode()).hexdigest()[:24]
+    return cache_directory() / f"population-{digest}.so"
+
+
+_DOUBLES = np.ctypeslib.ndpointer(dtype=np.float64, flags="C_CONTIGUOUS")
+_LONGS = np.ctypeslib.ndpointer(dtype=np.int64, flags="C_CONTIGUOUS")
+_L = ctypes.c_long
+_SIGNATURES = {
+    "symderive_loss": (_L, _L, _L, _L, _DOUBLES, _DOUBLES, _L, _DOUBLES),
+    "symderive_gradient": (_L, _L, _L, _L, _DOUBLES, _DOUBLES, _L, _DOUBLES),
+    "symderive_descent": (_L, _L, _L, _L, _DOUBLES, _DOUBLES, _L, ctypes.c_double, _L,
+                          ctypes.c_double, _DOUBLES, _LONGS, _DOUBLES),
+}
+
+
+@cache
+def library() -> ctypes.CDLL:
+    """The compiled kernel (compiled now if no cached build of this source exists)."""
+    source = kernel_source()
+    path = _library_path(source)
+    if not path.is_file():
+        compile_shared(source, path)
+    try:
+        handle = ctypes.CDLL(str(path))
+    except OSError as error:
+        raise KernelUnavailableError(f"loading {path} failed: {error}") from None
+    for name, arguments in _SIGNATURES.items():
+        function = getattr(handle, name)
+        function.argtypes = arguments
+        function.restype = ctypes.c_int
+    return handle
+
+
+@cache
+def _pool() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(max_workers=_threads(), thread_name_prefix="symderive-kernel")
+
+
+def _threads() -> int:
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+
+
+def _slices(networks: int, pairs_per_network: int) -> list[slice]:
+    threads = min(_threads(), networks) if networks * pairs_per_network >= THREAD_THRESHOLD else 1
+    bounds = np.linspace(0, networks, threads + 1).astype(int)
+    return [slice(int(a), int(b)) for a, b in zip(bounds[:-1], bounds[1:], strict=True) if b > a]
+
+
+def run_batched(name: str, student: np.ndarray, teacher: np.ndarray, outputs: list[np.ndarray],
+                *options) -> None:
+    """Call entry point name on (B, K, d) students and (B or 1, K*, d) teachers, split over threads.
+
+    ``outputs`` are C-contiguous arrays with the networks on the first axis (filled in place); for
+    ``symderive_descent`` the student array itself is updated in place as well.
+    """
+    function = getattr(library(), name)
+    networks, K, d = student.shape
+    Ks = teacher.shape[1]
+    teacher_stride = 0 if teacher.shape[0] == 1 else Ks * d
+
+    def call(part: slice) -> int:
+        teacher_part = teacher if teacher_stride == 0 else teacher[part]
+        head = (part.stop - part.start, K, Ks, d, student[part], teacher_part, teacher_stride)
+        if name == "symderive_descent":
+            return function(*head, *options, *(output[part] for output in outputs))
+        return function(*head, *(output[part] for output in outputs))
+
+    parts = _slices(networks, K * (K + Ks))
+    statuses = [call(parts[0])] if len(parts) == 1 else list(_pool().map(call, parts))
+    if any(statuses):
+        raise MemoryError("the C kernel could not allocate its workspace")
