@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import derivations
-from symderive.emit import kernels, terms, verification
+from symderive.emit import kernels, second_order_terms, terms, verification
 from symderive.emit.outputs import Outputs
 from symderive.engine.cache import ResultCache, default_cache_dir
 from symderive.engine.model import DerivationResult
@@ -19,7 +19,7 @@ from symderive.engine.runner import run_all
 Emitter = Callable[[Mapping[str, DerivationResult]], Outputs]
 
 #: Every emitter of the build, in order; each returns {relative path: bytes}.
-EMITTERS: tuple[Emitter, ...] = (verification.emit, terms.emit, kernels.emit)
+EMITTERS: tuple[Emitter, ...] = (verification.emit, terms.emit, kernels.emit, second_order_terms.emit)
 
 
 def project_root() -> Path:
