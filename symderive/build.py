@@ -15,11 +15,13 @@ from symderive.emit.outputs import Outputs
 from symderive.engine.cache import ResultCache, default_cache_dir
 from symderive.engine.model import DerivationResult
 from symderive.engine.runner import run_all
+from symderive.latex import document as latex_document
 
 Emitter = Callable[[Mapping[str, DerivationResult]], Outputs]
 
 #: Every emitter of the build, in order; each returns {relative path: bytes}.
-EMITTERS: tuple[Emitter, ...] = (verification.emit, terms.emit, kernels.emit, second_order_terms.emit)
+EMITTERS: tuple[Emitter, ...] = (verification.emit, terms.emit, kernels.emit, second_order_terms.emit,
+                                 latex_document.emit)
 
 
 def project_root() -> Path:

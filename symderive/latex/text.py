@@ -1,0 +1,79 @@
+"""Plain text from derivations (titles, justifications, assumptions, check details) made safe for LaTeX.
+
+Every character LaTeX treats specially is escaped, and the Unicode mathematics the derivations write
+in prose (θ, π, ‖w‖, ·, −, ≤, ², ∫, ...) is mapped to its LaTeX form, so no string a derivation can
+hold breaks the document.  A character without a mapping is printed as its code point (U+2203),
+visibly, rather than passed to LaTeX.  ASCII shorthand the claims use (``||w||``, ``pi``, ``<=``) is
+left as written, apart from ``||x||``, which becomes ‖x‖.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPECIAL = {
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "$": r"\$",
+    "&": r"\&",
+    "%": r"\%",
+    "#": r"\#",
+    "_": r"\_",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+    "<": r"\textless{}",
+    ">": r"\textgreater{}",
+    "|": r"\textbar{}",
+    '"': "''",
+    "\t": " ",
+    "\n": " ",
+    "\r": " ",
+}
+
+#: Unicode characters of the derivations' prose and their LaTeX forms (math ones in \ensuremath).
+_MATH = {
+    "θ": r"\theta", "π": r"\pi", "φ": r"\varphi", "ψ": r"\psi", "σ": r"\sigma", "δ": r"\delta",
+    "ε": r"\varepsilon", "α": r"\alpha", "β": r"\beta", "γ": r"\gamma", "λ": r"\lambda",
+    "μ": r"\mu", "ρ": r"\rho", "τ": r"\tau", "ω": r"\omega", "η": r"\eta", "ξ": r"\xi",
+    "Δ": r"\Delta", "Σ": r"\Sigma", "Ω": r"\Omega", "Φ": r"\Phi", "Θ": r"\Theta", "Λ": r"\Lambda",
+    "‖": r"\|", "·": r"\cdot", "−": "-", "≤": r"\le", "≥": r"\ge", "≠": r"\ne", "≈": r"\approx",
+    "±": r"\pm", "×": r"\times", "∞": r"\infty", "∫": r"\int", "∑": r"\sum", "∏": r"\prod",
+    "∇": r"\nabla", "∂": r"\partial", "∈": r"\in", "∉": r"\notin", "⊂": r"\subset",
+    "⊆": r"\subseteq", "∪": r"\cup", "∩": r"\cap", "∧": r"\wedge", "∨": r"\vee", "⊥": r"\perp",
+    "→": r"\to", "←": r"\leftarrow", "⇒": r"\Rightarrow", "⇔": r"\Leftrightarrow",
+    "↦": r"\mapsto", "∀": r"\forall", "∃": r"\exists", "√": r"\surd", "∘": r"\circ",
+    "⊗": r"\otimes", "⟨": r"\langle", "⟩": r"\rangle", "ℝ": r"\mathbb{R}", "ℕ": r"\mathbb{N}",
+    "′": r"{}'", "″": r"{}''", "∗": "*", "…": r"\dots", "⋯": r"\cdots",
+    "²": "^{2}", "³": "^{3}", "¹": "^{1}", "⁰": "^{0}", "⁴": "^{4}", "⁻": "^{-}", "ᵀ": r"^{\top}",
+    "₀": "_{0}", "₁": "_{1}", "₂": "_{2}", "₃": "_{3}", "ⱼ": "_{j}", "ₖ": "_{k}",
+}
+
+_TEXT = {
+    "–": "--", "—": "---", "‘": "`", "’": "'", "“": "``", "”": "''", "\u00a0": "~",
+    "é": r"\'e", "è": r"\`e", "ä": r"\"a", "ö": r"\"o", "ü": r"\"u", "ß": r"\ss{}",
+    "°": r"\ensuremath{^\circ}", "§": r"\S{}",
+}
+
+_DOUBLE_BARS = re.compile(r"\|\|([^|]+?)\|\|")
+
+
+def _character(char: str) -> str:
+    if char in _SPECIAL:
+        return _SPECIAL[char]
+    if char in _MATH:
+        return r"\ensuremath{%s}" % _MATH[char]
+    if char in _TEXT:
+        return _TEXT[char]
+    if " " <= char <= "~":
+        return char
+    if unicodedata.category(char).startswith(("C", "Z")):
+        return " "
+    return r"\textsf{[U+%04X]}" % ord(char)
+
+
+def escape(text: str) -> str:
+    """text as LaTeX text-mode source that prints it (see the module docstring)."""
+    text = _DOUBLE_BARS.sub(lambda m: f"‖{m.group(1)}‖", str(text))
+    return "".join(_character(char) for char in unicodedata.normalize("NFC", text))
