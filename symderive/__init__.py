@@ -17,6 +17,9 @@ _API = {
     "population_loss": "symderive.population",
     "population_gradient": "symderive.population",
     "gradient_descent": "symderive.population",
+    "population_hessian": "symderive.second_order.hessian",
+    "refine_critical_point": "symderive.second_order.refine",
+    "certify_critical_point": "symderive.second_order.certify",
 }
 
 __all__ = sorted(_API)
