@@ -1,0 +1,111 @@
+"""spurious: the census of spurious local minima of Safran & Shamir (ICML 2018), refined and certified.
+
+For every k: teacher W* = I_k (d = k), student width n = k + extra_units, ``runs`` Xavier starts,
+gradient descent to ‖∇J‖_F ≤ tol, Newton refinement, classification (global / spurious / other, with
+the reason), families of spurious minima up to permutations of units and coordinates, and an interval
+certificate for one representative per family (see symderive.second_order.census).  The data is the
+census: ``{"k": {"6": {"n", "runs", "spurious_fraction", "families": [{"loss", "count", "certified",
+...}], ...}}}``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from symderive.second_order.census import census_chunk, certify_family, merge_chunks
+from symderive.simulate.options import option, require_integer_at_least, require_positive
+from symderive.simulate.registry import Experiment
+from symderive.simulate.sweep import Sweep
+
+NAME = "spurious"
+#: runs per task; fixed, so the split (and the seeds) never depend on the executor
+CHUNK = 250
+
+
+@dataclass(frozen=True)
+class Options:
+    k: tuple[int, ...] = option(tuple(range(6, 21)), "teacher sizes k (W* = I_k, d = k)", "--k")
+    runs: int = option(1000, "Xavier starts per k")
+    extra_units: int = option(0, "student width n = k + extra_units (0 or 1)")
+    lr: float = option(0.1, "gradient-descent step (halved if a batch diverges)")
+    tol: float = option(1e-9, "stop when the gradient norm ||dJ/dW||_F <= tol")
+    max_steps: int = option(1_000_000, "gradient-descent step limit per run")
+
+    def __post_init__(self) -> None:
+        if not self.k:
+            raise ValueError("k needs at least one value")
+        for value in self.k:
+            require_integer_at_least("k", value, 1)
+        if len(set(self.k)) != len(self.k):
+            raise ValueError(f"k has repeated values: {self.k}")
+        require_integer_at_least("runs", self.runs, 1)
+        if self.extra_units not in (0, 1):
+            raise ValueError(f"extra_units must be 0 or 1, got {self.extra_units!r}")
+        require_positive("lr", self.lr)
+        require_positive("tol", self.tol)
+        require_integer_at_least("max_steps", self.max_steps, 1)
+
+
+def run(options: Options, sweep: Sweep) -> dict:
+    tasks = []
+    for k in options.k:
+        units = k + options.extra_units
+        sizes = [min(CHUNK, options.runs - begin) for begin in range(0, options.runs, CHUNK)]
+        seeds = sweep.seeds(f"{NAME}/k={k}/n={units}", len(sizes))
+        tasks += [{"k": k, "units": units, "runs": size, "lr": options.lr, "tol": options.tol,
+                   "max_steps": options.max_steps, "seed": seed} for size, seed in zip(sizes, seeds)]
+    chunks = sweep.map(f"{NAME} descent", census_chunk, tasks)
+    merged = {k: merge_chunks([c for t, c in zip(tasks, chunks) if t["k"] == k]) for k in options.k}
+    representatives = [(k, family) for k in options.k for family in merged[k][1]]
+    certificates = sweep.map(f"{NAME} certify", certify_family,
+                             [{"k": k, "weights": family["weights"]} for k, family in representatives])
+    census = {}
+    for k in options.k:
+        counts, families, lr_used = merged[k]
+        census[str(k)] = {
+            "n": k + options.extra_units,
+            "runs": options.runs,
+            "spurious_fraction": counts["spurious"] / options.runs,
+            "global_fraction": counts["global"] / options.runs,
+            "outcomes": counts,
+            "lr": lr_used,
+            "families": [
+                {"loss": family["loss"], "count": family["count"], **certificate,
+                 "representative": family["weights"]}
+                for (family_k, family), certificate in zip(representatives, certificates)
+                if family_k == k
+            ],
+        }
+    return {"k": census}
+
+
+def plot(data: dict, new_figure) -> dict:
+    figure = new_figure(6.4, 2.8)
+    fractions, losses = figure.subplots(1, 2)
+    ks = [int(k) for k in data["k"]]
+    entries = list(data["k"].values())
+    fractions.plot(ks, [entry["spurious_fraction"] for entry in entries], "o-")
+    fractions.set_xlabel("k (W* = I_k, d = k)")
+    fractions.set_ylabel("fraction of runs ending in a spurious minimum")
+    fractions.set_ylim(bottom=0)
+    for k, entry in zip(ks, entries):
+        for family in entry["families"]:
+            losses.scatter([k], [family["loss"]], s=8 + 60 * family["count"] / entry["runs"],
+                           c="C0" if family["certified"] else "none", edgecolors="C0")
+    losses.set_xlabel("k")
+    losses.set_ylabel("loss of the family (filled: certified)")
+    if any(entry["families"] for entry in entries):
+        losses.set_yscale("log")
+    n = entries[0]["n"] - ks[0] if entries else 0
+    figure.suptitle(f"spurious local minima, student width n = k + {n}, "
+                    f"{entries[0]['runs'] if entries else 0} Xavier starts per k")
+    return {"": figure}
+
+
+EXPERIMENT = Experiment(
+    name=NAME,
+    summary="census of spurious local minima for W* = I_k (Safran & Shamir 2018), certified",
+    options=Options,
+    run=run,
+    plot=plot,
+)
