@@ -15,6 +15,7 @@ from symderive.build import derive_all, project_root, render
 from symderive.emit.outputs import stale_outputs, write_outputs
 from symderive.engine.model import DerivationResult
 from symderive.latex import command as latex_command
+from symderive.simulate import cli as simulate_command
 
 
 def _claim_table(results: Mapping[str, DerivationResult]) -> str:
@@ -92,10 +93,12 @@ def parser() -> argparse.ArgumentParser:
     sub.add_parser("build", help="run and verify every derivation and write generated/")
     sub.add_parser("check", help="fail with a diff if generated/ is stale or a claim fails")
     latex_command.add_parser(sub)
+    simulate_command.add_parser(sub)
     return top
 
 
-COMMANDS = {"build": command_build, "check": command_check, "latex": latex_command.run}
+COMMANDS = {"build": command_build, "check": command_check, "latex": latex_command.run,
+            "simulate": simulate_command.command}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

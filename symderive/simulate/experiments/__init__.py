@@ -1,0 +1,1 @@
+"""The registered experiments: one module each, defining ``EXPERIMENT`` (see symderive.simulate)."""
