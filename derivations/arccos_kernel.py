@@ -20,6 +20,7 @@ from symderive.engine.checks import MonteCarloCheck, QuadratureCheck, SymbolicCh
 from symderive.engine.defining import polar_quadrature, standard_normal
 from symderive.engine.gaussian import AngleDomain, PlaneVector, gated_expectation
 from symderive.engine.model import Claim, Derivation, Step
+from symderive.latex.notation import Dot, Equation, Expectation, Indicator, Relu, vectors
 
 REQUIRES: tuple[str, ...] = ()
 
@@ -85,15 +86,29 @@ def derive(inputs: dict) -> Derivation:
         derived=derived,
         stated=stated,
     )
+    a_, b_, x_ = vectors("a b x")
+    kernel = sympy.Function("k")(a_, b_)
+    x1, x2 = sympy.symbols("x_1 x_2", real=True)
+    with sympy.evaluate(False):
+        gated = Expectation(Indicator(Dot(a_, x_) > 0) * Indicator(Dot(b_, x_) > 0)
+                            * Dot(a_, x_) * Dot(b_, x_))
+        in_plane = Expectation(Indicator(x1 > 0) * Indicator(x1 * cos(THETA) + x2 * sin(THETA) > 0)
+                               * A_NORM * B_NORM * x1 * (x1 * cos(THETA) + x2 * sin(THETA)))
     steps = (
         Step(
-            sympy.Eq(sympy.Symbol("k"), sympy.Symbol("E_ab")),
-            "relu(z) = z·1[z > 0], so k(a, b) is a gated expectation of the two linear forms a·x, b·x; "
-            "only the plane of a and b matters.",
+            Equation(kernel, Expectation(Relu(Dot(a_, x_)) * Relu(Dot(b_, x_))), gated),
+            "The kernel of two units for x ~ N(0, I_d); since σ(z) = z·1[z > 0], it is a gated "
+            "expectation of the two linear forms.",
         ),
         Step(
-            sympy.Eq(sympy.Symbol("k"), derived),
-            "Polar coordinates: the gates leave the arc t − π/2 < φ < π/2; radial moment 2.",
+            Equation(kernel, in_plane),
+            "Only the plane of a and b matters: take a = ‖a‖(1, 0) and b = ‖b‖(cos θ, sin θ), where "
+            "θ ∈ [0, π] is the angle between a and b (t in the claim).",
+        ),
+        Step(
+            Equation(kernel, derived),
+            "Polar coordinates: the gates leave the arc θ − π/2 < φ < π/2 and the radial moment is 2; "
+            "this is Cho & Saul's form, (π − θ) cos θ + sin θ in the bracket.",
             claims=("arccos-kernel",),
         ),
     )

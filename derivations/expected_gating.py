@@ -20,6 +20,7 @@ from symderive.engine.checks import MonteCarloCheck, QuadratureCheck, SymbolicCh
 from symderive.engine.defining import polar_quadrature, standard_normal
 from symderive.engine.gaussian import AngleDomain, PlaneVector, gated_vector_expectation
 from symderive.engine.model import Claim, Derivation, Step
+from symderive.latex.notation import Dot, Equation, Expectation, Indicator, Terms, vectors
 
 REQUIRES: tuple[str, ...] = ()
 
@@ -118,23 +119,37 @@ def derive(inputs: dict) -> Derivation:
         derived=derived,
         stated=stated,
     )
+    e_, w_, x_ = vectors("e w x")
+    gating = sympy.Function("F")(e_, w_)
     x1, x2 = sympy.symbols("x_1 x_2", real=True)
+    with sympy.evaluate(False):
+        per_sample = Indicator(Dot(e_, x_) > 0) * Indicator(Dot(w_, x_) > 0) * Dot(w_, x_) * x_
+        in_plane = sympy.Matrix([x1, x2]) * W_NORM * (x1 * cos(THETA) + x2 * sin(THETA))
+        basis_form = Terms(c_w * w_, c_e * e_)
     steps = (
         Step(
-            sympy.Eq(sympy.Symbol("F"), sympy.Matrix([x1, x2]) * (w_vec.T * sympy.Matrix([x1, x2]))[0]),
-            "Only the plane of e and w matters: the orthogonal part of x is independent of the in-plane "
-            "part and has mean zero.  Take e = (1, 0), w = ‖w‖(cos θ, sin θ); F is gated by "
-            "1[x_1 > 0]·1[w·x > 0].",
+            Equation(gating, per_sample),
+            "The gating function for one sample x ~ N(0, I_d) (the paper's Xᵀ D(e) D(w) X w with N = 1).",
         ),
         Step(
-            sympy.Eq(sympy.Symbol("E_F"), derived),
-            "Polar coordinates: the gates leave the arc θ − π/2 < φ < π/2; the radial moment is "
-            "∫ r³ e^{−r²/2} dr = 2.",
+            Equation(gating, in_plane * Indicator(x1 > 0)
+                     * Indicator(x1 * cos(THETA) + x2 * sin(THETA) > 0)),
+            "Only the plane of e and w matters: the part of x orthogonal to it is independent of the "
+            "in-plane part and has mean zero.  In that plane take e = (1, 0), "
+            "w = ‖w‖(cos θ, sin θ) with θ ∈ [0, π] and x = (x₁, x₂); the gate of w does not "
+            "depend on ‖w‖ > 0.",
+        ),
+        Step(
+            Equation(Expectation(gating), derived),
+            "Polar coordinates x = r(cos φ, sin φ): the two gates leave the arc θ − π/2 < φ < π/2, "
+            "the radial integral is ∫ r³ e^(−r²/2) dr = 2 over (0, ∞), and the density contributes "
+            "1/(2π).  The result is written in the coordinates of the plane.",
             claims=("expected-gating",),
         ),
         Step(
-            sympy.Eq(sympy.Symbol("E_F"), W_COEFFICIENT * sympy.Symbol("w") + E_COEFFICIENT * sympy.Symbol("e")),
-            f"In the basis (w, e): c_w = {c_w}, c_e = {c_e}.",
+            Equation(Expectation(gating), basis_form),
+            "Solving for the coefficients in the basis (w, e) gives Theorem 1 of the paper, per "
+            "sample: E[F(e, w)] = ((π − θ) w + ‖w‖ sin θ e)/(2π).",
         ),
     )
     return Derivation(

@@ -17,11 +17,28 @@ import sympy
 from sympy import acos, sqrt
 
 from derivations._common import (
-    A_NORM, B_NORM, THETA, W_NORM, mp_angle, mp_function, mp_norm, random_vectors,
+    A_NORM,
+    B_NORM,
+    THETA,
+    W_NORM,
+    mp_angle,
+    mp_function,
+    mp_norm,
+    random_vectors,
 )
 from symderive.engine.algebra import reduce_modulo_radicals
 from symderive.engine.checks import FiniteDifferenceCheck, SymbolicCheck
 from symderive.engine.model import Claim, Derivation, Step
+from symderive.latex.notation import (
+    Dot,
+    Equation,
+    Expectation,
+    Gradient,
+    Indicator,
+    Relu,
+    Terms,
+    vectors,
+)
 
 REQUIRES: tuple[str, ...] = ("arccos_kernel", "expected_gating")
 DIMENSION = 3
@@ -73,11 +90,25 @@ def derive(inputs: dict) -> Derivation:
         derived=derived,
         stated=gating,
     )
+    a_, b_, x_ = vectors("a b x")
+    kernel_ab_ = sympy.Function("k")(a_, b_)
+    gating_ab = sympy.Function("F")(a_ / A_NORM, b_)
+    along_b, along_a = c_w.subs(W_NORM, B_NORM), c_e.subs(W_NORM, B_NORM) / A_NORM
+    with sympy.evaluate(False):
+        under = Expectation(Indicator(Dot(a_, x_) > 0) * Relu(Dot(b_, x_)) * x_)
+        closed = Terms(along_b * b_, along_a * a_)
     steps = (
         Step(
-            sympy.Eq(sympy.Symbol("grad_k"), sympy.Symbol("E_F")),
-            "Differentiate the closed-form kernel in the coordinates of a; compare with the closed-form "
-            "gating at e = a/‖a‖.",
+            Equation(Gradient(kernel_ab_, a_), under, Expectation(gating_ab)),
+            "Differentiating under the expectation (σ′(z) = 1[z > 0]; 1[a·x > 0] = 1[e·x > 0] for "
+            "e = a/‖a‖): the kernel's gradient is an expected gating function.",
+        ),
+        Step(
+            Equation(Gradient(kernel_ab_, a_), closed),
+            "Differentiate the closed form of k (arc-cosine kernel) in the coordinates of a ∈ R³ "
+            "and compare with the closed form of Theorem 1 at e = a/‖a‖, θ the angle between a and "
+            "b.  SymPy's simplify does not close this identity (sin(arccos z) becomes √(1 − z²)); "
+            "reduction modulo the radical relations does.",
             claims=("kernel-gradient-identity",),
         ),
     )

@@ -16,17 +16,32 @@ import random
 import mpmath
 import numpy as np
 import sympy
-from sympy import DiracDelta, Heaviside
+from sympy import DiracDelta, Heaviside, pi, sin
 
 from derivations._common import (
-    A_NORM, B_NORM, THETA, W_NORM, dot, gate, mp_function, mp_norm, mp_population_gradient,
-    mp_population_loss, network_output, np_network_output, random_vectors,
+    A_NORM,
+    B_NORM,
+    THETA,
+    W_NORM,
+    dot,
+    gate,
+    mp_function,
+    mp_norm,
+    mp_population_gradient,
+    mp_population_loss,
+    network_output,
+    np_network_output,
+    random_vectors,
 )
 from symderive.engine.checks import (
-    FiniteDifferenceCheck, MonteCarloCheck, QuadratureCheck, SymbolicCheck,
+    FiniteDifferenceCheck,
+    MonteCarloCheck,
+    QuadratureCheck,
+    SymbolicCheck,
 )
 from symderive.engine.defining import polar_quadrature, standard_normal
 from symderive.engine.model import Claim, Derivation, Step
+from symderive.latex.notation import Dot, Equation, Expectation, Gradient, Indicator, Terms, vectors
 
 REQUIRES: tuple[str, ...] = ("arccos_kernel", "expected_gating")
 
@@ -52,6 +67,33 @@ def _per_sample_identity(student_width: int = 2, teacher_width: int = 2):
         (gating(u) for u in teacher), sympy.zeros(2, 1)
     )
     return derived, stated
+
+
+def _steps() -> tuple[Step, ...]:
+    """The derivation as displayed, for general K and K*."""
+    x_, w_j, e_j, w_k, v_k, u_ = vectors("x w_j e_j w_k wstar_k u")
+    k = sympy.Symbol("k", integer=True, positive=True)
+    width, teacher_width = sympy.symbols("K Kstar", integer=True, positive=True)
+    g, gating = sympy.Function("g"), sympy.Function("F")
+    residual = g(x_, sympy.Symbol("W")) - g(x_, sympy.Symbol("Wstar"))
+    norm_u = sympy.Symbol("n_u", positive=True)
+    gradient = Terms(sympy.Sum(Expectation(gating(e_j, w_k)), (k, 1, width)),
+                     -sympy.Sum(Expectation(gating(e_j, v_k)), (k, 1, teacher_width)))
+    with sympy.evaluate(False):
+        per_sample = residual * Indicator(Dot(w_j, x_) > 0) * x_
+        theorem = Terms((pi - THETA) / (2 * pi) * u_, norm_u * sin(THETA) / (2 * pi) * e_j)
+    return (
+        Step(Equation(Gradient(sympy.Rational(1, 2) * residual ** 2, w_j), per_sample),
+             "Differentiate ½(g − g*)² in w_j for one sample: σ′(z) = 1[z > 0], and the Dirac term "
+             "of the derivative carries the factor w_jᵀx, so it vanishes (z·δ(z) = 0)."),
+        Step(Equation(Gradient(sympy.Function("J")(sympy.Symbol("W")), w_j), gradient),
+             "Expand g − g* and use 1[w_jᵀx > 0] = 1[e_jᵀx > 0] for e_j = w_j/‖w_j‖: every term is "
+             "a gating function; take expectations.  No independence of the ReLU activations is "
+             "assumed.", claims=("multi-relu-gradient",)),
+        Step(Equation(Expectation(gating(e_j, u_)), theorem),
+             "Each expectation by Theorem 1, θ the angle between e_j and the unit u (a student row "
+             "w_k or a teacher row w*_k)."),
+    )
 
 
 def derive(inputs: dict) -> Derivation:
@@ -128,13 +170,7 @@ def derive(inputs: dict) -> Derivation:
         derived=per_sample,
         stated=per_sample_gating,
     )
-    steps = (
-        Step(sympy.Eq(sympy.Symbol("grad_sample"), per_sample),
-             "Differentiate ½(g − g*)² in w_1 for one sample; z·δ(z) = 0 removes the Dirac terms."),
-        Step(sympy.Eq(sympy.Symbol("grad_J"), sympy.Symbol("sum_F")),
-             "Each term is a gating function F(e_1, u); take expectations with Theorem 1.",
-             claims=("multi-relu-gradient",)),
-    )
+    steps = _steps()
     return Derivation(
         title="Multi-ReLU gradient",
         paper_reference="Tian (2017), Section 4 (gradient for K ReLUs)",

@@ -18,12 +18,19 @@ import numpy as np
 import sympy
 
 from derivations._common import (
-    mp_function, mp_population_loss, network_output, np_network_output, random_vectors,
-    A_NORM, B_NORM, THETA,
+    A_NORM,
+    B_NORM,
+    THETA,
+    mp_function,
+    mp_population_loss,
+    network_output,
+    np_network_output,
+    random_vectors,
 )
 from symderive.engine.checks import MonteCarloCheck, QuadratureCheck, SymbolicCheck
 from symderive.engine.defining import polar_quadrature, standard_normal
 from symderive.engine.model import Claim, Derivation, Step
+from symderive.latex.notation import Dot, Equation, Expectation, Relu, Terms, vectors
 
 REQUIRES: tuple[str, ...] = ("arccos_kernel",)
 
@@ -38,9 +45,47 @@ def _signed_square_expansion(student_width: int, teacher_width: int) -> tuple[sy
     return square, sympy.expand(double_sum)
 
 
+def _steps(square: sympy.Expr, double_sum: sympy.Expr) -> tuple[Step, ...]:
+    """The derivation as displayed: the loss, the expanded square (K = 2, K* = 3), the kernel sum."""
+    x_, u_a, u_b, w_j, w_l, v_k, v_m = vectors("x u_a u_b w_j w_l wstar_k wstar_m")
+    a, b, j, l, k, m = sympy.symbols("a b j l k m", integer=True, positive=True)
+    width, teacher_width = sympy.symbols("K Kstar", integer=True, positive=True)
+    units = width + teacher_width
+    sign = sympy.IndexedBase("s")
+    kernel = sympy.Function("k")
+    loss = sympy.Function("J")(sympy.Symbol("W"))
+    r = sympy.symbols("r_1:3", real=True)
+    r_star = sympy.symbols("rstar_1:4", real=True)
+    half = sympy.Rational(1, 2)
+    with sympy.evaluate(False):
+        signed_term = sign[a] * Relu(Dot(u_a, x_))
+        kernel_term = sign[a] * sign[b] * kernel(u_a, u_b)
+    signed_sum = sympy.Sum(signed_term, (a, 1, units))
+    difference = sum(r) - sum(r_star)
+    kernel_sum = sympy.Sum(kernel_term, (a, 1, units), (b, 1, units))
+    blocks = (sympy.Sum(kernel(w_j, w_l), (j, 1, width), (l, 1, width)),
+              sympy.Sum(kernel(w_j, v_k), (j, 1, width), (k, 1, teacher_width)),
+              sympy.Sum(kernel(v_k, v_m), (k, 1, teacher_width), (m, 1, teacher_width)))
+    with sympy.evaluate(False):
+        squared = half * difference ** 2
+        by_blocks = Terms(half * blocks[0], -blocks[1], half * blocks[2])
+        kernel_sum = half * kernel_sum
+        loss_definition = half * Expectation(signed_sum ** 2)
+    return (
+        Step(Equation(loss, loss_definition),
+             "The student rows w_j (sign s = +1) and the teacher rows w*_k (sign s = −1) form one "
+             "list of K + K* signed units u_a, so that g(x; W) − g(x; W*) = Σ_a s_a σ(u_aᵀx)."),
+        Step(Equation(squared, double_sum),
+             "Expanding the square, shown for K = 2, K* = 3 with r_a = σ(u_aᵀx): the expanded square "
+             "is the signed double sum."),
+        Step(Equation(loss, kernel_sum, by_blocks),
+             "Linearity of expectation: each product σ(u_aᵀx) σ(u_bᵀx) has expectation k(u_a, u_b), "
+             "the arc-cosine kernel; k(w, w) = ‖w‖²/2.", claims=("population-loss",)),
+    )
+
+
 def derive(inputs: dict) -> Derivation:
     kernel = mp_function(inputs["arccos_kernel"]["kernel"], A_NORM, B_NORM, THETA)
-    np_kernel_symbolic = inputs["arccos_kernel"]["kernel"]
     square, double_sum = _signed_square_expansion(2, 3)
 
     rng = random.Random(5)
@@ -85,13 +130,7 @@ def derive(inputs: dict) -> Derivation:
         derived=double_sum,
         stated=square,
     )
-    steps = (
-        Step(sympy.Eq(square, double_sum),
-             "Expand the square of g − g* = Σ_a s_a relu(u_a·x) (shown for K = 2, K* = 3)."),
-        Step(sympy.Eq(sympy.Symbol("J"), sympy.Symbol("J_kernel")),
-             "Linearity of expectation: each product relu(u_a·x) relu(u_b·x) has expectation "
-             f"k(u_a, u_b) = {np_kernel_symbolic}.", claims=("population-loss",)),
-    )
+    steps = _steps(square, double_sum)
     return Derivation(
         title="Population loss",
         paper_reference="Tian (2017), Section 3 (the loss J)",

@@ -23,6 +23,7 @@ from symderive.engine.algebra import reduce_modulo_radicals
 from symderive.engine.checks import MonteCarloCheck, QuadratureCheck, SymbolicCheck
 from symderive.engine.defining import polar_quadrature, standard_normal
 from symderive.engine.model import Claim, Derivation, Step
+from symderive.latex.notation import Equation, Gradient, Terms, vectors
 
 REQUIRES: tuple[str, ...] = ("arccos_kernel",)
 DIMENSION = 3
@@ -96,12 +97,22 @@ def derive(inputs: dict) -> Derivation:
         derived=derived,
         stated=stated,
     )
+    w_, v_ = vectors("w wstar")
+    k_, loss_ = sympy.Function("k"), sympy.Function("J")(w_)
+    w_norm, v_norm = sympy.symbols("n_w n_wstar", positive=True)
+    half = sympy.Rational(1, 2)
+    with sympy.evaluate(False):
+        loss_terms = Terms(half * k_(w_, w_), -k_(w_, v_), half * k_(v_, v_))
+        loss_closed = Terms(w_norm ** 2 / 4, -k_(w_, v_), v_norm ** 2 / 4)
+        paper = Terms((w_ - v_) / 2, (THETA * v_ - v_norm / w_norm * sin(THETA) * w_) / (2 * pi))
     steps = (
-        Step(sympy.Eq(sympy.Symbol("J"), sympy.Symbol("J_1")),
-             "The population loss with one student and one teacher unit; k(w, w) = ‖w‖²/2."),
-        Step(sympy.Eq(sympy.Symbol("grad_J"), sympy.Symbol("paper")),
-             "Differentiate in the coordinates of w; equal to the paper's form modulo the radical "
-             "relations.", claims=("single-relu-gradient",)),
+        Step(Equation(loss_, loss_terms, loss_closed),
+             "The population loss with one student unit w and one teacher unit w*; "
+             "k(w, w) = ‖w‖²/2 (the arc-cosine kernel at θ = 0)."),
+        Step(Equation(Gradient(loss_, w_), paper),
+             "Differentiate the closed form in the coordinates of w ∈ R³, θ the angle between w and "
+             "w*: the result equals the paper's corollary (per sample) modulo the radical relations "
+             "of ‖w‖, ‖w*‖ and arccos.", claims=("single-relu-gradient",)),
     )
     return Derivation(
         title="Single-ReLU gradient (corollary)",

@@ -76,14 +76,14 @@ def shown(expr: sympy.Basic, caption: str = "") -> Shown:
     """expr as align* rows when it fits the page; otherwise a note saying why it is not shown."""
     if isinstance(expr, BooleanAtom):
         return Shown(caption, None,
-                     f"the statement was evaluated by SymPy to {expr}; an unevaluated "
-                     f"symderive.latex.notation.Equation keeps both sides")
+                     f"the statement was evaluated by SymPy to {expr}; an unevaluated Equation "
+                     f"(symderive's notation module) keeps both sides")
     rendered = display(expr)
     if rendered.fits:
         return Shown(caption, Markup(" \\\\\n".join(rendered.rows)), "")
     return Shown(caption, None,
                  f"not printed: its LaTeX form has {rendered.latex_length} characters, too long "
-                 f"for a page; verification.json and the derivation module hold it")
+                 f"for a page")
 
 
 def _check_row(method: Mapping) -> dict:

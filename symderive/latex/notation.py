@@ -17,6 +17,15 @@ from __future__ import annotations
 import sympy
 from sympy.printing.latex import LatexPrinter
 
+_TALL = ("\\frac", "\\sum", "\\int", "\\begin", "\\prod")
+
+
+def brackets(tex: str, opening: str = "(", closing: str = ")") -> str:
+    """tex between brackets that grow (\\left, \\right) only around tall content."""
+    if any(command in tex for command in _TALL):
+        return rf"\left{opening}{tex}\right{closing}"
+    return f"{opening}{tex}{closing}"
+
 
 class VectorSymbol(sympy.Symbol):
     """A vector, printed bold (``w`` as \\mathbf{w}, ``wstar_k`` as \\mathbf{w}^*_k).
@@ -34,13 +43,44 @@ def vectors(names: str) -> tuple[VectorSymbol, ...]:
     return tuple(VectorSymbol(name) for name in names.split())
 
 
+def _tree(expr: sympy.Basic) -> object:
+    """expr as nested (class, children) pairs; atoms (symbols, numbers) stay as they are."""
+    if not isinstance(expr, sympy.Basic) or not expr.args:
+        return expr
+    return (type(expr), tuple(_tree(arg) for arg in expr.args))
+
+
+_ARITHMETIC = (sympy.Add, sympy.Mul, sympy.Pow, sympy.core.relational.Relational)
+
+
+def _rebuild(tree: object) -> sympy.Basic:
+    """The expression of :func:`_tree`, with sums, products, powers and relations unevaluated (other
+    classes, such as Sum, would pick up factors of 1 if built unevaluated)."""
+    if not isinstance(tree, tuple):
+        return tree
+    cls, children = tree
+    args = [_rebuild(child) for child in children]
+    if issubclass(cls, _ARITHMETIC):
+        with sympy.evaluate(False):
+            return cls(*args)
+    return cls(*args)
+
+
 class Equation(sympy.Basic):
-    """lhs = rhs (= more ...), never evaluated; the sides may be scalars, vectors or matrices."""
+    """lhs = rhs (= more ...), never evaluated; the sides may be scalars, vectors or matrices.
+
+    Build the sides inside ``with sympy.evaluate(False):`` to keep them as written (undistributed
+    factors; use :class:`Terms` for the order of a sum): pickling (the derivation cache) rebuilds
+    them the same way.
+    """
 
     def __new__(cls, *sides: sympy.Basic) -> Equation:
         if len(sides) < 2:
             raise ValueError(f"an equation needs at least two sides, got {len(sides)}")
         return super().__new__(cls, *(sympy.sympify(side) for side in sides))
+
+    def __reduce__(self) -> tuple:
+        return _rebuild, (_tree(self),)
 
     @property
     def sides(self) -> tuple[sympy.Basic, ...]:
@@ -50,13 +90,22 @@ class Equation(sympy.Basic):
         return " = ".join(printer._print(side) for side in self.args)
 
 
+class Terms(sympy.Expr):
+    """A sum printed with its terms in the order given (SymPy would sort them)."""
+
+    def __new__(cls, *terms: sympy.Basic) -> Terms:
+        if not terms:
+            raise ValueError("Terms needs at least one term")
+        return super().__new__(cls, *(sympy.sympify(term) for term in terms))
+
+
 class Expectation(sympy.Function):
     """E[argument] over x ~ N(0, I_d)."""
 
     nargs = 1
 
     def _latex(self, printer: LatexPrinter) -> str:
-        return r"\mathbb{E}\left[%s\right]" % printer._print(self.args[0])
+        return r"\mathbb{E}" + brackets(printer._print(self.args[0]), "[", "]")
 
 
 class Indicator(sympy.Function):
@@ -65,7 +114,7 @@ class Indicator(sympy.Function):
     nargs = 1
 
     def _latex(self, printer: LatexPrinter) -> str:
-        return r"\mathbf{1}\left[%s\right]" % printer._print(self.args[0])
+        return r"\mathbf{1}" + brackets(printer._print(self.args[0]), "[", "]")
 
 
 class Gradient(sympy.Function):
@@ -94,7 +143,7 @@ class Norm(sympy.Function):
     nargs = 1
 
     def _latex(self, printer: LatexPrinter) -> str:
-        return r"\left\|%s\right\|" % printer._print(self.args[0])
+        return brackets(printer._print(self.args[0]), r"\|", r"\|")
 
 
 class Relu(sympy.Function):
@@ -103,4 +152,4 @@ class Relu(sympy.Function):
     nargs = 1
 
     def _latex(self, printer: LatexPrinter) -> str:
-        return r"\sigma\left(%s\right)" % printer._print(self.args[0])
+        return r"\sigma" + brackets(printer._print(self.args[0]))

@@ -43,6 +43,7 @@ class Compiled:
 
     pdf: bytes
     log: str
+    aux: str
     runs: int
 
     @property
@@ -50,6 +51,13 @@ class Compiled:
         found = _PAGES.search(self.log)
         if not found:
             raise LatexError("the pdflatex log does not say how many pages were written")
+        return int(found.group(1))
+
+    def label_page(self, label: str) -> int:
+        """The page a \\label was placed on (from the .aux file)."""
+        found = re.search(r"\\newlabel\{%s\}\{\{[^{}]*\}\{(\d+)\}" % re.escape(label), self.aux)
+        if not found:
+            raise LatexError(f"label {label!r} is not in the .aux file")
         return int(found.group(1))
 
     @property
@@ -106,7 +114,8 @@ def compile_outputs(outputs: Mapping[str, bytes]) -> Compiled:
                                  f"{_errors(log)}")
             if not _RERUN.search(log):
                 break
-        return Compiled(pdf=(work / "appendix.pdf").read_bytes(), log=log, runs=run)
+        return Compiled(pdf=(work / "appendix.pdf").read_bytes(), log=log,
+                        aux=(work / "appendix.aux").read_text(encoding="latin-1"), runs=run)
 
 
 def write_pdf(root: Path, outputs: Mapping[str, bytes]) -> Compiled:

@@ -8,8 +8,9 @@ Conventions of the appendix (the paper's notation, Tian 2017):
   are bold;
 * functions: ``acos`` is \\arccos, ``cos(θ)`` is \\cos\\theta, the Heaviside step is the indicator
   1[z > 0] (SymPy would print θ(z), which clashes with the angle);
-* term order: a sum starts with its positive terms (π − θ, not −θ + π), otherwise in SymPy's order;
-  a product puts the scalar coefficient before the vectors.
+* term order: a :class:`~symderive.latex.notation.Terms` keeps the author's order; a SymPy sum
+  starts with its positive terms (π − θ, not −θ + π), otherwise in SymPy's order; a product puts the
+  scalar coefficient before the vectors.
 
 :func:`display` splits a long equation at the top-level terms of its sides so that each line
 fits the text width (estimated from the printed length), for an ``align*`` environment.
@@ -21,9 +22,10 @@ import re
 from dataclasses import dataclass
 
 import sympy
+from sympy.functions.elementary.trigonometric import TrigonometricFunction
 from sympy.printing.latex import LatexPrinter, translate
 
-from symderive.latex.notation import Equation, VectorSymbol
+from symderive.latex.notation import Dot, Equation, Expectation, Terms, VectorSymbol, brackets
 
 #: Names whose LaTeX form no rule below gives.
 SYMBOL_NAMES: dict[str, str] = {}
@@ -31,11 +33,15 @@ SYMBOL_NAMES: dict[str, str] = {}
 _NORM_NAME = re.compile(r"^n_([A-Za-z])(star)?$")
 _COMMAND = re.compile(r"\\[A-Za-z]+|[{}^_&]|\\[,;!]")
 
-#: Estimated printed characters that fit on one display line of the appendix's text width.
-LINE_WIDTH = 64
+#: Estimated printed characters that fit on one display line of the appendix's text width (about
+#: 4.6 pt each at 11 pt, so 80 leave a margin in a 440 pt list item).
+LINE_WIDTH = 80
+#: Estimated widths of "= " and of a \quad.
+EQUALS = 3
+QUAD = 4
 
 #: A display longer than this many rows is not printed (the appendix says so instead).
-MAX_ROWS = 8
+MAX_ROWS = 12
 
 
 def _base_and_star(base: str) -> tuple[str, bool]:
@@ -48,8 +54,7 @@ class MathPrinter(LatexPrinter):
     """SymPy's LaTeX printer with the appendix's conventions (see the module docstring)."""
 
     def __init__(self) -> None:
-        super().__init__({"inv_trig_style": "full", "fold_func_brackets": True,
-                          "mat_delim": "(", "mul_symbol": None})
+        super().__init__({"inv_trig_style": "full", "mul_symbol": None})
 
     def _deal_with_super_sub(self, string: str, style: str = "plain") -> str:
         name, supers, subs = self._split_super_sub(string)
@@ -75,11 +80,14 @@ class MathPrinter(LatexPrinter):
         return self._deal_with_super_sub(expr.name, style=style)
 
     def _print_Heaviside(self, expr: sympy.Heaviside, exp: str | None = None) -> str:
-        tex = r"\mathbf{1}\left[%s > 0\right]" % self._print(expr.args[0])
+        tex = r"\mathbf{1}" + brackets(r"%s > 0" % self._print(expr.args[0]), "[", "]")
         return tex if exp is None else r"%s^{%s}" % (tex, exp)
 
-    def ordered_terms(self, expr: sympy.Add) -> list[sympy.Expr]:
-        """The terms of a sum, positive ones first (a stable reordering of SymPy's order)."""
+    def ordered_terms(self, expr: sympy.Add | Terms) -> list[sympy.Expr]:
+        """The terms of a :class:`Terms` as written; of a sum, positive ones first (a stable
+        reordering of SymPy's order)."""
+        if isinstance(expr, Terms):
+            return list(expr.args)
         terms = self._as_ordered_terms(expr, order=None)
         return sorted(terms, key=lambda term: term.could_extract_minus_sign())
 
@@ -101,20 +109,85 @@ class MathPrinter(LatexPrinter):
     def _print_Add(self, expr: sympy.Add, order: str | None = None) -> str:
         return self.joined_terms(self.ordered_terms(expr))
 
+    def _print_Function(self, expr: sympy.Function, exp: str | None = None) -> str:
+        """sin θ without brackets when the argument is a single symbol; otherwise SymPy's form."""
+        if isinstance(expr, TrigonometricFunction) and isinstance(expr.args[0], sympy.Symbol):
+            name = r"\%s" % type(expr).__name__
+            power = "" if exp is None else f"^{{{exp}}}"
+            return f"{name}{power} {self._print(expr.args[0])}"
+        return super()._print_Function(expr, exp)
+
+    def _print_MatrixBase(self, expr: sympy.MatrixBase) -> str:
+        """A matrix in parentheses with its entries in display style (fractions stay readable)."""
+        rows = [" & ".join(r"\displaystyle %s" % self._print(entry) for entry in row)
+                for row in expr.tolist()]
+        return r"\begin{pmatrix}%s\end{pmatrix}" % r" \\[1ex] ".join(rows)
+
+    _print_ImmutableDenseMatrix = _print_MatrixBase
+    _print_MutableDenseMatrix = _print_MatrixBase
+
+    def _print_Terms(self, expr: Terms) -> str:
+        return self.joined_terms(self.ordered_terms(expr))
+
     def _print_Mul(self, expr: sympy.Mul) -> str:
-        vector_factors = [f for f in expr.args if isinstance(f, VectorSymbol)]
-        if not vector_factors:
+        coefficient, rest = expr.as_coeff_Mul()
+        if (coefficient.is_Rational and coefficient not in (1, -1)
+                and rest.has(sympy.Sum, Expectation)):
+            sign = "- " if coefficient < 0 else ""
+            fraction = abs(coefficient)
+            return sign + r"\frac{%d}{%d} %s" % (fraction.p, fraction.q, self._print(rest))
+        scalars, vectors = _split_vectors(expr)
+        scalar = sympy.Mul(*scalars)
+        if not vectors and not any(isinstance(f, Dot) for f in sympy.Mul.make_args(scalar)):
+            return self._print_product(expr)
+        sign, magnitude = ("- ", -scalar) if scalar.could_extract_minus_sign() else ("", scalar)
+        vectors_tex = " ".join(self._print(v) for v in vectors)
+        numerator, denominator = magnitude.as_numer_denom()
+        if vectors and numerator == 1 and denominator != 1:
+            return sign + r"\frac{%s}{%s}" % (vectors_tex, self._print(denominator))
+        pieces = [] if magnitude == 1 else [self._scalar_latex(magnitude, alone=not vectors)]
+        return sign + " ".join(pieces + ([vectors_tex] if vectors else []))
+
+    def _print_product(self, expr: sympy.Mul) -> str:
+        """SymPy's product; an unevaluated one keeps its factors in the order written."""
+        if sympy.Mul(*expr.args).args == expr.args:
             return super()._print_Mul(expr)
-        scalar = sympy.Mul(*(f for f in expr.args if not isinstance(f, VectorSymbol)))
-        vectors_tex = " ".join(self._print(v) for v in vector_factors)
-        if scalar == 1:
-            return vectors_tex
-        if scalar == -1:
-            return "- " + vectors_tex
-        scalar_tex = self._print(scalar)
+        order = self._settings["order"]
+        self._settings["order"] = "none"
+        try:
+            return super()._print_Mul(expr)
+        finally:
+            self._settings["order"] = order
+
+    def _scalar_latex(self, scalar: sympy.Expr, alone: bool) -> str:
+        """A scalar coefficient; inner products in it are parenthesised unless they stand alone."""
         if isinstance(scalar, sympy.Add):
-            scalar_tex = r"\left(%s\right)" % scalar_tex
-        return f"{scalar_tex} {vectors_tex}"
+            return brackets(self._print(scalar))
+        factors = sympy.Mul.make_args(scalar)
+        dots = [f for f in factors if isinstance(f, Dot)]
+        rest = sympy.Mul(*(f for f in factors if not isinstance(f, Dot)))
+        if not dots:
+            return self._print(scalar)
+        if alone and rest == 1 and len(dots) == 1:
+            return self._print(dots[0])
+        pieces = [] if rest == 1 else [self._scalar_latex(rest, alone=False)]
+        return " ".join(pieces + [brackets(self._print(d)) for d in dots])
+
+
+def _split_vectors(expr: sympy.Mul) -> tuple[list[sympy.Expr], list[VectorSymbol]]:
+    """The scalar and the vector factors of a product (nested unevaluated products included)."""
+    scalars: list[sympy.Expr] = []
+    vectors: list[VectorSymbol] = []
+    for factor in expr.args:
+        if isinstance(factor, VectorSymbol):
+            vectors.append(factor)
+        elif isinstance(factor, sympy.Mul) and factor.atoms(VectorSymbol):
+            inner_scalars, inner_vectors = _split_vectors(factor)
+            scalars.extend(inner_scalars)
+            vectors.extend(inner_vectors)
+        else:
+            scalars.append(factor)
+    return scalars, vectors
 
 
 def to_latex(expr: sympy.Basic) -> str:
@@ -123,11 +196,12 @@ def to_latex(expr: sympy.Basic) -> str:
 
 
 def printed_width(tex: str) -> int:
-    """A rough count of the characters a printed formula occupies (commands and braces dropped;
-    fractions count their longer part)."""
+    """A rough count of the characters a printed formula occupies (commands and braces dropped,
+    fractions count their longer part, a binary operator with its spacing counts three)."""
     fractions = re.sub(r"\\frac\{([^{}]*)\}\{([^{}]*)\}",
                        lambda m: "x" * max(len(m.group(1)), len(m.group(2))), tex)
-    return len(_COMMAND.sub("", fractions).replace(" ", "")) + tex.count(r"\\") // 2
+    stripped = _COMMAND.sub("", fractions).replace(" ", "")
+    return len(stripped) + 2 * sum(stripped.count(op) for op in "+-=<>")
 
 
 def _width(printer: MathPrinter, expr: sympy.Basic, tex: str) -> int:
@@ -138,17 +212,19 @@ def _width(printer: MathPrinter, expr: sympy.Basic, tex: str) -> int:
     return printed_width(tex)
 
 
-def _side_chunks(printer: MathPrinter, side: sympy.Basic) -> list[tuple[str, int]]:
-    """A side of an equation as (LaTeX, width) pieces, split between top-level terms of a sum."""
+def _side_chunks(printer: MathPrinter, side: sympy.Basic, first_budget: int,
+                 budget: int) -> list[tuple[str, int]]:
+    """A side of an equation as (LaTeX, width) pieces, split between the top-level terms of a sum
+    so that the first piece fits first_budget and the others budget (a single term never splits)."""
     tex = printer._print(side)
     width = _width(printer, side, tex)
-    if not isinstance(side, sympy.Add) or width <= LINE_WIDTH:
+    if not isinstance(side, (sympy.Add, Terms)) or width <= first_budget:
         return [(tex, width)]
     chunks: list[tuple[str, int]] = []
     current: list[sympy.Expr] = []
     for term in printer.ordered_terms(side):
         trial = printer.joined_terms(current + [term], leading=not chunks)
-        if current and printed_width(trial) > LINE_WIDTH:
+        if current and printed_width(trial) > (budget if chunks else first_budget):
             piece = printer.joined_terms(current, leading=not chunks)
             chunks.append((piece, printed_width(piece)))
             current = [term]
@@ -182,8 +258,9 @@ class Display:
 
 
 def display(expr: sympy.Basic) -> Display:
-    """expr as ``lhs &= rhs`` rows, long sums continued on further rows (``&\\quad + ...``); an
-    expression that is not an equation is the single row ``&expr`` (continued likewise)."""
+    """expr as rows of an ``align*``: ``lhs &= rhs``, a long sum continued on rows ``&\\quad + ...``
+    (all aligned after the left-hand side; a wide left-hand side moves into the aligned column), a
+    wide column vector one component per row; anything else is the single row ``&expr``."""
     printer = MathPrinter()
     if isinstance(expr, Equation):
         sides = list(expr.sides)
@@ -191,28 +268,39 @@ def display(expr: sympy.Basic) -> Display:
         sides = [expr.lhs, expr.rhs]
     else:
         sides = [expr]
-    if len(sides) == 1:
-        lead, lead_width, rest = "&", 0, sides
-    else:
-        lead_tex = printer._print(sides[0])
-        lead, lead_width, rest = f"{lead_tex} &= ", _width(printer, sides[0], lead_tex) + 2, sides[1:]
     rows: list[str] = []
-    widest = 0
-    if len(rest) == 1 and _is_wide_column(printer, rest[0]):
-        name = r"\left(%s\right)" % printer._print(sides[0]) if len(sides) == 2 else None
-        for index, entry in enumerate(rest[0], start=1):
-            label = f"{name}_{{{index}}}" if name else rf"\text{{component {index}:}}\;"
-            chunks = _side_chunks(printer, entry)
-            rows.append(f"{label} &{'= ' if name else ''}{chunks[0][0]}")
-            rows.extend(rf"&\quad {tex}" for tex, _ in chunks[1:])
-            widest = max([widest, chunks[0][1] + printed_width(label) + 2]
-                         + [width + 2 for _, width in chunks[1:]])
-        return Display(rows=tuple(rows), widest=widest)
-    for index, side in enumerate(rest):
-        chunks = _side_chunks(printer, side)
-        rows.append((lead if index == 0 else "&= ") + chunks[0][0])
-        widest = max(widest, chunks[0][1] + (lead_width if index == 0 else 2))
+    widths: list[int] = []
+
+    def add(prefix: str, side: sympy.Basic, offset: int, first_width: int) -> None:
+        """Rows for one side: after ``prefix`` (first_width wide), continued at ``offset``."""
+        chunks = _side_chunks(printer, side, LINE_WIDTH - offset - first_width,
+                              LINE_WIDTH - offset - QUAD)
+        rows.append(prefix + chunks[0][0])
+        widths.append(offset + first_width + chunks[0][1])
         for tex, width in chunks[1:]:
             rows.append(rf"&\quad {tex}")
-            widest = max(widest, width + 2)
-    return Display(rows=tuple(rows), widest=widest)
+            widths.append(offset + QUAD + width)
+
+    if len(sides) == 1:
+        column = sides[0]
+        if _is_wide_column(printer, column):
+            for index, entry in enumerate(column, start=1):
+                label = rf"\text{{component {index}:}}\;"
+                add(f"{label} &", entry, printed_width(label), 0)
+        else:
+            add("&", column, 0, 0)
+        return Display(rows=tuple(rows), widest=max(widths))
+    lhs = printer._print(sides[0])
+    lhs_width = _width(printer, sides[0], lhs)
+    if len(sides) == 2 and _is_wide_column(printer, sides[1]):
+        for index, entry in enumerate(sides[1], start=1):
+            label = rf"\left({lhs}\right)_{{{index}}}"
+            add(f"{label} &= ", entry, lhs_width + 3, EQUALS)
+    elif lhs_width <= LINE_WIDTH // 3:
+        for index, side in enumerate(sides[1:]):
+            add(f"{lhs} &= " if index == 0 else "&= ", side, lhs_width, EQUALS)
+    else:
+        for index, side in enumerate(sides[1:]):
+            add(f"&{lhs} = " if index == 0 else "&\\quad = ", side, 0,
+                lhs_width + EQUALS if index == 0 else QUAD + EQUALS)
+    return Display(rows=tuple(rows), widest=max(widths))

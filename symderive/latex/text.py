@@ -4,7 +4,7 @@ Every character LaTeX treats specially is escaped, and the Unicode mathematics t
 in prose (θ, π, ‖w‖, ·, −, ≤, ², ∫, ...) is mapped to its LaTeX form, so no string a derivation can
 hold breaks the document.  A character without a mapping is printed as its code point (U+2203),
 visibly, rather than passed to LaTeX.  ASCII shorthand the claims use (``||w||``, ``pi``, ``<=``) is
-left as written, apart from ``||x||``, which becomes ‖x‖.
+left as written, apart from ``||x||``, which becomes ‖x‖; ``~`` (in "x ~ N(0, I)") prints as ∼.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ _SPECIAL = {
     "%": r"\%",
     "#": r"\#",
     "_": r"\_",
-    "~": r"\textasciitilde{}",
+    "~": r"\ensuremath{\sim}",
     "^": r"\textasciicircum{}",
     "<": r"\textless{}",
     ">": r"\textgreater{}",
@@ -53,7 +53,8 @@ _MATH = {
 _TEXT = {
     "–": "--", "—": "---", "‘": "`", "’": "'", "“": "``", "”": "''", "\u00a0": "~",
     "é": r"\'e", "è": r"\`e", "ä": r"\"a", "ö": r"\"o", "ü": r"\"u", "ß": r"\ss{}",
-    "°": r"\ensuremath{^\circ}", "§": r"\S{}",
+    "°": r"\ensuremath{^\circ}", "§": r"\S{}", "½": r"\ensuremath{\tfrac{1}{2}}",
+    "¼": r"\ensuremath{\tfrac{1}{4}}", "¾": r"\ensuremath{\tfrac{3}{4}}",
 }
 
 _DOUBLE_BARS = re.compile(r"\|\|([^|]+?)\|\|")
