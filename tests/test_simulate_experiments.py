@@ -36,7 +36,7 @@ def test_ssb_symmetric_start_ends_at_the_papers_symmetric_fixed_point():
     data = _data("ssb", ssb.Options(units=(2, 5), steps=1500))
     for result in data["by_units"]:
         K = result["K"]
-        # Tian (2017) §5.2 / PAPER.md item 6: x_s = (√(K−1) − arccos(1/√K) + π)/(πK)
+        # Tian (2017), PAPER.md item 6: x_s = (√(K−1) − arccos(1/√K) + π)/(πK)
         stated = (math.sqrt(K - 1) - math.acos(1 / math.sqrt(K)) + math.pi) / (math.pi * K)
         assert result["symmetric_end_point"] == pytest.approx(stated, abs=1e-10)
         symmetric = result["runs"]["symmetric"]

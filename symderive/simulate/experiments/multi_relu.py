@@ -1,4 +1,4 @@
-"""multi-relu: K-ReLU gradient descent from near W* and from small random starts (paper §6).
+"""multi-relu: K-ReLU gradient descent from near W* and from small random starts (PAPER.md 7).
 
 The teacher's K rows are independent uniform unit vectors of R^d (a new teacher for every run).  Two
 kinds of start:

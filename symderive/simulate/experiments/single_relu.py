@@ -1,4 +1,4 @@
-"""single-relu: how often gradient descent from a random start of radius r reaches w* (paper §5.1).
+"""single-relu: how often gradient descent from a random start of radius r reaches w* (PAPER.md 5).
 
 For one ReLU (K = K* = 1), Tian's Lyapunov argument (V = ½‖w − w*‖²) shows that gradient descent on the
 population loss converges to w* from every w⁰ in Ω = {w : ‖w − w*‖ < ‖w*‖}, and that a random start of

@@ -1,4 +1,4 @@
-"""ssb: spontaneous symmetry breaking in the K-ReLU gradient flow (paper §5.2, Theorem 6 and Fig. 5).
+"""ssb: spontaneous symmetry breaking in the K-ReLU gradient flow (PAPER.md item 6).
 
 Teacher W* = I_K (d = K, orthonormal teacher units); students in the symmetric family
 w_j = x·e_j + y·Σ_{k≠j} e_k.  The full K-unit gradient descent (not the reduced 2-D flow) is run from

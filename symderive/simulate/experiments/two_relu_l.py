@@ -1,4 +1,4 @@
-"""two-relu-L: where two ReLU students can have a critical point (paper §4, the L_12 / L_21 figure).
+"""two-relu-L: where two ReLU students can have a critical point (PAPER.md item 4).
 
 Students e₁ = (1, 0) and e₂ = (cos α, sin α), one unit teacher (cos β, sin β).  The in-plane normal
 equations, projected on the student directions, read M·‖w‖ = M*·‖w*‖; eliminating ‖w‖ through the
@@ -112,6 +112,7 @@ def plot(data: dict, new_figure) -> dict:
         for student in (0.0, curve["alpha_over_pi"]):
             axes.axvline(student, color="grey", ls=":", lw=0.8)
         axes.set_xlabel("teacher angle β/π")
+        axes.set_ylabel("L (unit teacher)")
         axes.set_title(f"students at 0 and α = {curve['alpha_over_pi']:g}π")
         axes.legend()
     signs = new_figure(7.0, 2.8)
