@@ -111,7 +111,9 @@ def test_building_the_parser_imports_neither_the_runtime_api_nor_matplotlib():
               "sys.modules['symderive._generated'] = None; sys.modules['matplotlib'] = None; "
               "from symderive.cli import parser; "
               "print(parser().parse_args(['simulate', 'multi-relu', '-K', '3']).units)")
-    done = subprocess.run([sys.executable, "-c", script], check=True, capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    # an experiment module importing the runtime at module level shows up in this traceback
+    assert done.returncode == 0, done.stderr[-1200:]
     assert done.stdout.strip() == "3"
 
 
