@@ -38,6 +38,8 @@ UNIT_ROUNDOFF = 2.0**-53
 SMALLEST_SUBNORMAL = 2.0**-1074
 INTERVAL_BITS = 106
 RADIUS_FACTORS = (8.0, 1e3)
+#: largest Newton step (relative to the weights) at which a certificate is attempted
+MAX_NEWTON_STEP = 1e-6
 
 
 class CertificationError(ValueError):
@@ -200,8 +202,10 @@ def certify_critical_point(W, W_star) -> Certificate:
         gradient = exact.gradient(iv, _points(student), teacher_points)
         magnitudes = np.array([_magnitude(g) for g in gradient])
         residual_bound = _row_sum_bound(np.abs(inverse) * magnitudes[None, :])
-        if not np.isfinite(residual_bound):
-            raise CertificationError("the gradient enclosure at the centre is unbounded")
+        if not residual_bound <= MAX_NEWTON_STEP * max(1.0, float(np.max(np.abs(student)))):
+            raise CertificationError(
+                f"the centre is not close to a critical point: the Newton step is up to "
+                f"{residual_bound:.3g} (refine_critical_point first)")
         for factor in RADIUS_FACTORS:
             radius = max(factor * residual_bound, 2.0**-1000)
             contraction, mid, rad, row_norm, pair_sine = _krawczyk(

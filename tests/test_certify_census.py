@@ -1,0 +1,75 @@
+"""The spurious-minima census (experiment 'spurious'): shape, bookkeeping, families, certificates."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from symderive.second_order.census import add_to_families, census_table_latex
+from symderive.simulate import Sweep, experiments, run
+from symderive.simulate.experiments.spurious import Options
+
+
+@pytest.fixture(scope="module")
+def census() -> dict:
+    files = run("spurious", Options(k=(6,), runs=200), sweep=Sweep(progress=False), figures=False)
+    return json.loads(files["spurious.json"])["data"]
+
+
+def test_registered():
+    assert "spurious" in experiments()
+
+
+def test_census_shape_and_bookkeeping(census):
+    entry = census["k"]["6"]
+    assert entry["n"] == 6 and entry["runs"] == 200
+    assert sum(entry["outcomes"].values()) == 200
+    spurious = entry["outcomes"]["spurious"]
+    assert entry["spurious_fraction"] == spurious / 200
+    assert sum(family["count"] for family in entry["families"]) == spurious
+    for family in entry["families"]:
+        assert isinstance(family["loss"], float) and family["loss"] >= 1e-3
+        assert isinstance(family["certified"], bool)
+
+
+def test_every_family_found_is_certified_with_its_loss(census):
+    families = census["k"]["6"]["families"]
+    assert families, "seed 0 has a spurious run among the first 200 k = 6 starts"
+    for family in families:
+        assert family["certified"]
+        # The float64 loss of the representative carries rounding (sums of O(1) terms): 1e-14.
+        low, high = family["certificate"]["loss_interval"]
+        assert low - 1e-14 <= family["loss"] <= high + 1e-14
+        assert high - low <= 1e-12
+
+
+def test_families_are_up_to_row_and_column_permutations():
+    rng = np.random.default_rng(4)
+    weights = rng.standard_normal((4, 4))
+    rows, columns = rng.permutation(4), rng.permutation(4)
+    families: list[dict] = []
+    add_to_families(families, 0.5, weights)
+    add_to_families(families, 0.5, weights[rows][:, columns])
+    add_to_families(families, 0.5, weights + 1e-3)
+    assert [family["count"] for family in families] == [2, 1]
+
+
+def test_latex_table_lists_every_family(census):
+    table = census_table_latex(census)
+    assert table.startswith(r"\begin{tabular}") and table.rstrip().endswith(r"\end{tabular}")
+    for family in census["k"]["6"]["families"]:
+        assert f"{family['loss']:.6f} ({family['count']}" in table
+
+
+@pytest.mark.parametrize("options, message", [
+    ({"extra_units": 2}, "extra_units"),
+    ({"k": ()}, "at least one"),
+    ({"k": (6, 6)}, "repeated"),
+    ({"runs": 0}, "runs"),
+    ({"lr": -0.1}, "lr"),
+])
+def test_bad_options_raise(options, message):
+    with pytest.raises(ValueError, match=message):
+        Options(**options)
