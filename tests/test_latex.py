@@ -1,4 +1,4 @@
-"""The LaTeX appendix without a TeX engine: notation, escaping, layout and the verification tables."""
+"""The LaTeX appendix without a TeX engine: notation, escaping, layout, verification tables."""
 
 from __future__ import annotations
 
@@ -27,7 +27,8 @@ def hostile_result(name: str = "hostile_case") -> DerivationResult:
     """A derivation whose every text field is hostile, with a failed and an unclosed check."""
     records = (
         CheckRecord("symbolic", None, math.inf, 0.0, "exact", HOSTILE, False, 0.1),
-        CheckRecord("quadrature", 7, 1.234e-40, 1e-30, "relative to ||w||", "60 % digits", True, 0.2),
+        CheckRecord("quadrature", 7, 1.234e-40, 1e-30, "relative to ||w||", "60 % digits", True,
+                    0.2),
         CheckRecord("monte-carlo", 3, 6.5, 5.0, "standard errors", "seed #1 & #2", False, 0.3),
     )
     claim = ClaimResult(
@@ -87,7 +88,9 @@ def test_printer_follows_the_paper_notation() -> None:
     assert to_latex(sympy.sin(THETA)) == r"\sin \theta"
     assert to_latex(sympy.pi - THETA) == r"\pi - \theta"  # SymPy alone prints -θ + π
     assert to_latex(sympy.Heaviside(sympy.Symbol("z"))) == r"\mathbf{1}[z > 0]"
-    assert to_latex((sympy.pi - THETA) / (2 * sympy.pi) * W) == r"\frac{\pi - \theta}{2 \pi} \mathbf{w}"
+    coefficient = (sympy.pi - THETA) / (2 * sympy.pi)
+    assert to_latex(coefficient * W) == r"\frac{\pi - \theta}{2 \pi} \, \mathbf{w}"
+    assert to_latex(n_wstar**2) == r"\|\mathbf{w}^{*}\|^{2}"
     assert to_latex(W / n_w) == r"\frac{\mathbf{w}}{\|\mathbf{w}\|}"
     assert to_latex(Terms(W, -E)) == r"\mathbf{w} - \mathbf{e}"  # SymPy would sort e first
     assert to_latex(Indicator(sympy.Symbol("z") > 0)) == r"\mathbf{1}[z > 0]"
@@ -96,7 +99,8 @@ def test_printer_follows_the_paper_notation() -> None:
 def test_equation_keeps_its_sides_through_the_cache() -> None:
     with sympy.evaluate(False):
         equation = Equation(Expectation(sympy.Function("F")(E, W)),
-                            Terms((sympy.pi - THETA) * W, sympy.sin(THETA) * E), sympy.Matrix([1, 2]))
+                            Terms((sympy.pi - THETA) * W, sympy.sin(THETA) * E),
+                            sympy.Matrix([1, 2]))
     assert sympy.Eq(equation.sides[0], equation.sides[2]) == sympy.false  # what Eq would have kept
     restored = pickle.loads(pickle.dumps(equation))
     assert to_latex(restored) == to_latex(equation)
@@ -113,7 +117,8 @@ def test_long_sums_are_broken_into_rows_that_fit() -> None:
     shown = display(Equation(sympy.Symbol("J"), terms))
     assert len(shown.rows) > 1 and shown.fits
     assert shown.widest <= LINE_WIDTH
-    assert shown.rows[0].startswith("J &= ") and all(r.startswith(r"&\quad ") for r in shown.rows[1:])
+    assert shown.rows[0].startswith("J &= ")
+    assert all(row.startswith(r"&\quad ") for row in shown.rows[1:])
 
 
 def test_expressions_too_long_for_a_page_are_replaced_by_a_note() -> None:

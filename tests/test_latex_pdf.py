@@ -1,13 +1,13 @@
-"""The appendix compiled by a real pdflatex (skipped, saying why, where none is installed; CI has one)."""
+"""The appendix compiled by a real pdflatex (skipped, saying why, without one; CI installs it)."""
 
 from __future__ import annotations
 
 import pytest
+from test_latex import hostile_result
 
 from symderive.cli import main
 from symderive.latex import document
 from symderive.latex.pdf import PDF_PATH, compile_outputs, engine_path
-from test_latex import hostile_result
 
 pytestmark = pytest.mark.skipif(
     engine_path() is None,

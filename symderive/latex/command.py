@@ -19,7 +19,8 @@ def add_parser(subcommands: argparse._SubParsersAction) -> None:
     command = subcommands.add_parser(
         "latex", help="write the LaTeX appendix (generated/latex/); --pdf also compiles it")
     command.add_argument("--pdf", action="store_true",
-                         help=f"compile with pdflatex to {PDF_PATH} (reproducible on one TeX install)")
+                         help=f"compile with pdflatex to {PDF_PATH} "
+                              "(reproducible on one TeX installation)")
 
 
 def run(args: argparse.Namespace) -> int:

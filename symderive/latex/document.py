@@ -1,4 +1,4 @@
-"""generated/latex/: the LaTeX appendix, one file per derivation, rendered from the verified results.
+"""generated/latex/: the LaTeX appendix, one file per derivation, rendered from verified results.
 
 * ``generated/latex/derivations/<name>.tex``: one section per derivation (usable with ``\\input``):
   the claims in a theorem environment with the paper's numbering and their assumptions, the stated
@@ -116,9 +116,11 @@ def _label(result: DerivationResult, suffix: str = "") -> Markup:
     return Markup(f"symderive:{_name(result)}{suffix}")
 
 
-def derivation_context(result: DerivationResult, records: Mapping[tuple[str, str], Mapping]) -> dict:
+def derivation_context(result: DerivationResult,
+                       records: Mapping[tuple[str, str], Mapping]) -> dict:
     """What derivation.tex needs, with every mathematical value already printed as LaTeX."""
-    labels = {claim.id: _label(result, f":claim{i}") for i, claim in enumerate(result.claims, start=1)}
+    labels = {claim.id: _label(result, f":claim{index}")
+              for index, claim in enumerate(result.claims, start=1)}
     claims = []
     for claim in result.claims:
         methods = records[(result.name, claim.id)]["methods"]
@@ -183,6 +185,9 @@ def emit(results: Mapping[str, DerivationResult]) -> dict[str, bytes]:
     }
     summary = document["summary"]
     introduction = (
+        f"Y. Tian, An analytical formula of population gradient for two-layered ReLU network and "
+        f"its applications in convergence and critical point analysis, ICML 2017 "
+        f"(arXiv:1703.00560). "
         f"Each section below is rendered by symderive from one derivation module: the claims, the "
         f"derivation steps as the engine obtained them, and a table of the independent checks that "
         f"ran. The tables hold exactly the records of generated/verification.json. "

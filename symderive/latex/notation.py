@@ -1,10 +1,11 @@
 """Display-only SymPy objects for the statements of derivation steps.
 
-A step's statement is shown in the appendix, never computed with, so it may use notation SymPy has
-no object for: an expectation E[·], an indicator 1[·], a gradient ∇_w, a bold vector, an equation that
-must stay unevaluated.  Each class here carries its own LaTeX form (SymPy calls ``_latex``) and
-survives pickling in the derivation cache unchanged (a SymPy ``Eq`` of two different-looking sides
-may be re-evaluated to ``False`` when unpickled; :class:`Equation` never is).
+A step's statement is shown in the appendix, never computed with, so it may use notation SymPy
+has no object for: an expectation E[·], an indicator 1[·], a gradient ∇_w, a bold vector, an
+equation that must stay unevaluated.  Each class here carries its own LaTeX form (SymPy calls
+``_latex``) and survives pickling in the derivation cache unchanged (a SymPy ``Eq`` of two
+different-looking sides may be re-evaluated to ``False`` when unpickled; :class:`Equation` never
+is).
 
 Example (Theorem 1 of Tian 2017)::
 

@@ -86,11 +86,11 @@ def _errors(log: str) -> str:
 
 
 def compile_outputs(outputs: Mapping[str, bytes]) -> Compiled:
-    """Compile the appendix from rendered outputs ({relative path: bytes} as the emitter returns)."""
+    """Compile the appendix from rendered outputs ({relative path: bytes}, as the emitter gives)."""
     executable = engine_path()
     if executable is None:
-        raise LatexError(f"{ENGINE} is not on PATH; install a LaTeX engine (Debian: apt-get install "
-                         "texlive-latex-base texlive-latex-recommended)")
+        raise LatexError(f"{ENGINE} is not on PATH; install a LaTeX engine (Debian: apt-get "
+                         "install texlive-latex-base texlive-latex-recommended)")
     prefix = FOLDER + "/"
     with tempfile.TemporaryDirectory(prefix="symderive-latex-") as folder:
         work = Path(folder)

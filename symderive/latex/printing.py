@@ -4,8 +4,8 @@ Conventions of the appendix (the paper's notation, Tian 2017):
 
 * symbol names: ``theta`` is θ, ``n_w`` is ‖w‖ (any ``n_<letter>`` or ``n_<letter>star``), a name
   ending in ``star`` carries the teacher's asterisk (``wstar_1`` is w*_1), several subscripts are
-  separated by commas (``w0_1`` is w_{0,1}); vectors (:class:`~symderive.latex.notation.VectorSymbol`)
-  are bold;
+  separated by commas (``w0_1`` is w_{0,1}); vectors
+  (:class:`~symderive.latex.notation.VectorSymbol`) are bold;
 * functions: ``acos`` is \\arccos, ``cos(θ)`` is \\cos\\theta, the Heaviside step is the indicator
   1[z > 0] (SymPy would print θ(z), which clashes with the angle);
 * term order: a :class:`~symderive.latex.notation.Terms` keeps the author's order; a SymPy sum
@@ -79,6 +79,14 @@ class MathPrinter(LatexPrinter):
             return r"\|%s\|" % vector
         return self._deal_with_super_sub(expr.name, style=style)
 
+    def _print_Pow(self, expr: sympy.Pow) -> str:
+        """‖w‖² rather than SymPy's (‖w‖)² for a norm symbol raised to a positive integer."""
+        base, exponent = expr.args
+        if (isinstance(base, sympy.Symbol) and _NORM_NAME.match(base.name)
+                and exponent.is_Integer and exponent > 0):
+            return f"{self._print(base)}^{{{exponent}}}"
+        return super()._print_Pow(expr)
+
     def _print_Heaviside(self, expr: sympy.Heaviside, exp: str | None = None) -> str:
         tex = r"\mathbf{1}" + brackets(r"%s > 0" % self._print(expr.args[0]), "[", "]")
         return tex if exp is None else r"%s^{%s}" % (tex, exp)
@@ -145,8 +153,10 @@ class MathPrinter(LatexPrinter):
         numerator, denominator = magnitude.as_numer_denom()
         if vectors and numerator == 1 and denominator != 1:
             return sign + r"\frac{%s}{%s}" % (vectors_tex, self._print(denominator))
-        pieces = [] if magnitude == 1 else [self._scalar_latex(magnitude, alone=not vectors)]
-        return sign + " ".join(pieces + ([vectors_tex] if vectors else []))
+        if magnitude == 1:
+            return sign + vectors_tex
+        scalar_tex = self._scalar_latex(magnitude, alone=not vectors)
+        return sign + (rf"{scalar_tex} \, {vectors_tex}" if vectors else scalar_tex)
 
     def _print_product(self, expr: sympy.Mul) -> str:
         """SymPy's product; an unevaluated one keeps its factors in the order written."""

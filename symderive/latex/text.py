@@ -1,4 +1,4 @@
-"""Plain text from derivations (titles, justifications, assumptions, check details) made safe for LaTeX.
+"""Plain text from derivations (titles, justifications, assumptions, details) made safe for LaTeX.
 
 Every character LaTeX treats specially is escaped, and the Unicode mathematics the derivations write
 in prose (θ, π, ‖w‖, ·, −, ≤, ², ∫, ...) is mapped to its LaTeX form, so no string a derivation can
@@ -46,6 +46,14 @@ _MATH = {
     "↦": r"\mapsto", "∀": r"\forall", "∃": r"\exists", "√": r"\surd", "∘": r"\circ",
     "⊗": r"\otimes", "⟨": r"\langle", "⟩": r"\rangle", "ℝ": r"\mathbb{R}", "ℕ": r"\mathbb{N}",
     "′": r"{}'", "″": r"{}''", "∗": "*", "…": r"\dots", "⋯": r"\cdots",
+    "κ": r"\kappa", "ν": r"\nu", "ζ": r"\zeta", "χ": r"\chi", "ϕ": r"\phi", "ι": r"\iota",
+    "υ": r"\upsilon", "ϑ": r"\vartheta", "Π": r"\Pi", "Ψ": r"\Psi", "Γ": r"\Gamma", "Ξ": r"\Xi",
+    "∝": r"\propto", "∼": r"\sim", "≡": r"\equiv", "≪": r"\ll", "≫": r"\gg", "≅": r"\cong",
+    "≃": r"\simeq", "⊤": r"\top", "⟂": r"\perp", "∅": r"\emptyset", "ℓ": r"\ell", "∓": r"\mp",
+    "∖": r"\setminus", "⊕": r"\oplus", "⋅": r"\cdot", "∙": r"\bullet", "†": r"\dagger",
+    "↑": r"\uparrow", "↓": r"\downarrow", "⌊": r"\lfloor", "⌋": r"\rfloor", "⌈": r"\lceil",
+    "⌉": r"\rceil", "ℂ": r"\mathbb{C}", "ℤ": r"\mathbb{Z}", "ℚ": r"\mathbb{Q}",
+    "ⁿ": "^{n}", "⁺": "^{+}", "⁵": "^{5}", "⁶": "^{6}", "ᵢ": "_{i}", "ₙ": "_{n}", "₄": "_{4}",
     "²": "^{2}", "³": "^{3}", "¹": "^{1}", "⁰": "^{0}", "⁴": "^{4}", "⁻": "^{-}", "ᵀ": r"^{\top}",
     "₀": "_{0}", "₁": "_{1}", "₂": "_{2}", "₃": "_{3}", "ⱼ": "_{j}", "ₖ": "_{k}",
 }
