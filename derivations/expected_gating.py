@@ -129,7 +129,8 @@ def derive(inputs: dict) -> Derivation:
     steps = (
         Step(
             Equation(gating, per_sample),
-            "The gating function for one sample x ~ N(0, I_d) (the paper's Xᵀ D(e) D(w) X w with N = 1).",
+            "The gating function for one sample x ~ N(0, I_d) (the paper's Xᵀ D(e) D(w) X w "
+            "with N = 1).",
         ),
         Step(
             Equation(gating, in_plane * Indicator(x1 > 0)
