@@ -38,6 +38,7 @@ from symderive.engine.checks import FiniteDifferenceCheck, MonteCarloCheck, Symb
 from symderive.engine.defining import standard_normal
 from symderive.engine.gaussian import AngleDomain, PlaneVector, gated_expectation
 from symderive.engine.model import Claim, Derivation, Step
+from symderive.latex.notation import Equation, Gradient, Terms, vectors
 
 REQUIRES: tuple[str, ...] = ("expected_gating",)
 
@@ -158,6 +159,67 @@ def _monte_carlo_cases(hessian, seed: int = 31) -> list:
     return cases
 
 
+def _outer(left: str, right: str) -> sympy.Symbol:
+    """The basis matrix left rightᵀ, for display."""
+    return sympy.Symbol(rf"\mathbf{{{left}}}\mathbf{{{right}}}^{{\top}}", commutative=False)
+
+
+def _in_basis(coefficients: dict) -> Terms:
+    """Σ coefficient · basis matrix, zero terms left out, for display."""
+    basis = {"identity": sympy.Symbol(r"\mathbf{I}", commutative=False), "ee": _outer("e", "e"),
+             "en": _outer("e", "n"), "ne": _outer("n", "e"), "nn": _outer("n", "n")}
+    return Terms(*(coefficients[name] * basis[name] for name in BASIS if coefficients[name] != 0))
+
+
+def _steps(self_frame, cross_frame, self_coefficients, cross_coefficients) -> tuple[Step, ...]:
+    """The derivation as displayed in the appendix."""
+    w_j, w_l, u_a, e, n, u_hat = vectors("w_j w_l u_a e n uhat")
+    a_index = sympy.Symbol("a", integer=True, positive=True)
+    units = sympy.Symbol("M", integer=True, positive=True)
+    pair, cross, self_ = sympy.Function("G"), sympy.Function("C"), sympy.Function("S")
+    identity = sympy.Symbol(r"\mathbf{I}", commutative=False)
+    gradient = sympy.Sum(sympy.Symbol("s_a") * pair(w_j, u_a), (a_index, 1, units))
+    diagonal = Terms(identity / 2, sympy.Sum(sympy.Symbol("s_a") * self_(w_j, u_a), (a_index, 1, units)))
+    normal = (u_hat - sympy.cos(THETA) * e) / sympy.sin(THETA)
+    limit_0 = lambda f: sympy.Limit(f, THETA, 0, "+")  # noqa: E731
+    limit_pi = lambda f: sympy.Limit(f, THETA, pi, "-")  # noqa: E731
+    c, s = sympy.Symbol("C"), sympy.Symbol("S")
+    return (
+        Step(Equation(Gradient(sympy.Function("J")(sympy.Symbol("W")), w_j), gradient),
+             "The derived gradient (multi-relu-gradient) over the M = K + K* signed units u_a "
+             "(s = +1 student, −1 teacher), with the pair term G(a, b) = E[F(a/‖a‖, b)] = "
+             "c_w(θ, ‖b‖) b + c_e(θ, ‖b‖) a/‖a‖ of Theorem 1; G(w, w) = w/2."),
+        Step(Equation(sympy.Symbol("H_jl"), cross(w_j, w_l)),
+             "For l ≠ j only the term a = l depends on w_l: the block is C(a, b) = ∂G/∂b."),
+        Step(Equation(sympy.Symbol("H_jj"), diagonal),
+             "In w_j the term G(w_j, w_j) = w_j/2 gives I/2 and every other term (a ≠ j; the sum "
+             "leaves a = j out) gives S(a, b) = ∂G/∂a."),
+        Step(Equation(s, self_frame),
+             "∂G/∂a of the derived G in the coordinates of R³, then the frame a = ‖a‖e₁, "
+             "b = ‖b‖(cos θ e₁ + sin θ e₂); on [0, π], acos(cos θ) = θ and |sin θ| = sin θ.",
+             claims=("hessian-pair-blocks",)),
+        Step(Equation(c, cross_frame),
+             "∂G/∂b in the same frame; it equals E[x xᵀ 1[aᵀx > 0] 1[bᵀx > 0]] by the "
+             "Gaussian-plane integrals.", claims=("hessian-pair-blocks",)),
+        Step(Equation(n, normal),
+             "G is rotation-equivariant, so each block is R M Rᵀ: the frame values are the "
+             "coefficients of the basis I, e eᵀ, e nᵀ, n eᵀ, n nᵀ with e = a/‖a‖ and n the unit "
+             "vector of the rejection of b̂ from e."),
+        Step(Equation(c, _in_basis(cross_coefficients)), "The cross block in that basis.",
+             claims=("population-hessian",)),
+        Step(Equation(s, _in_basis(self_coefficients)), "The self block in that basis.",
+             claims=("population-hessian",)),
+        Step(Equation(limit_0(c), identity / 2),
+             "As θ → 0 (b parallel to a) the cross block tends to I/2.", claims=("hessian-limits",)),
+        Step(Equation(limit_0(s), limit_pi(c), limit_pi(s), sympy.Integer(0)),
+             "The n-coefficients vanish at θ ∈ {0, π}, where n is undefined, so the Hessian is "
+             "continuous at parallel and antiparallel pairs (J is C² while every student row is "
+             "non-zero; its third derivatives do not exist there, since k(a, b) − aᵀb/2 = "
+             "‖a‖‖b‖θ³/(6π) + O(θ⁴)).  S grows like ‖b‖/‖a‖ as ‖a‖ → 0: no Hessian at a zero "
+             "student row.", claims=("hessian-limits",)),
+    )
+
+
 def derive(inputs: dict) -> Derivation:
     c_w = inputs["expected_gating"]["gating_w_coefficient"]
     c_e = inputs["expected_gating"]["gating_e_coefficient"]
@@ -195,10 +257,15 @@ def derive(inputs: dict) -> Derivation:
         teacher = [[mpmath.mpf(v) for v in row] for row in teacher]
         return mp_population_hessian(student, teacher, cross_mp, self_mp)
 
+    gradients: dict = {}  # one gradient per perturbed point serves every row of the Jacobian
+
     def gradient_entry(point: dict, coordinates: list) -> mpmath.mpf:
-        d = len(point["teacher"][0])
-        student = [coordinates[i * d:(i + 1) * d] for i in range(len(point["student"]))]
-        return mp_population_gradient(student, point["teacher"], c_w_mp, c_e_mp)[point["row"]]
+        key = (id(point["teacher"]), mpmath.mp.dps, tuple(coordinates))
+        if key not in gradients:
+            d = len(point["teacher"][0])
+            student = [coordinates[i * d:(i + 1) * d] for i in range(len(point["student"]))]
+            gradients[key] = mp_population_gradient(student, point["teacher"], c_w_mp, c_e_mp)
+        return gradients[key][point["row"]]
 
     def hessian_row(point: dict) -> list:
         return list(hessian_at(point["student"], point["teacher"]).tolist()[point["row"]])
@@ -217,7 +284,6 @@ def derive(inputs: dict) -> Derivation:
     parallel = [{"student": [[2 * t for t in teacher[0]], [-v / 3 for v in teacher[1]],
                              [mpmath.mpf(1), mpmath.mpf(-1), mpmath.mpf(1) / 2]],
                  "teacher": teacher}]
-    equations = [sympy.Eq(sympy.Symbol(f"C_{n}"), e) for n, e in cross_coefficients.items()]
 
     claims = (
         Claim(
@@ -249,7 +315,7 @@ def derive(inputs: dict) -> Derivation:
                                       detail="K = 3, K* = 2, d = 4: central differences of each "
                                              "gradient entry vs the Hessian row"),
                 MonteCarloCheck(_monte_carlo_cases(lambda s, t: hessian_at(s, t)),
-                                samples=200_000,
+                                samples=100_000,
                                 detail="K = 2, K* = 2, d = 3: E[grad g grad g'] + the Dirac term "
                                        "sampled on the hyperplane w_j.x = 0"),
             ),
@@ -272,28 +338,7 @@ def derive(inputs: dict) -> Derivation:
             ),
         ),
     )
-    steps = (
-        Step(sympy.Eq(sympy.Symbol("H_jl"), sympy.Symbol("C(w_j, w_l)")),
-             "Differentiate the gradient Σ_a s_a G(w_j, u_a) in w_l (l ≠ j): only the term a = l "
-             "depends on w_l."),
-        Step(sympy.Eq(sympy.Symbol("H_jj"), sympy.Symbol("I/2 + sum_a s_a S(w_j, u_a)")),
-             "In w_j: the term G(w_j, w_j) = w_j/2 gives I/2; every other term gives ∂G/∂a."),
-        Step(sympy.Eq(sympy.Symbol("S_frame"), self_frame),
-             "∂G/∂a of the derived G in coordinates of R³, then a = ‖a‖e_1, b = ‖b‖(cos θ, sin θ, 0); "
-             "on [0, π], acos(cos θ) = θ and |sin θ| = sin θ.", claims=("hessian-pair-blocks",)),
-        Step(sympy.Eq(sympy.Symbol("C_frame"), cross_frame),
-             "∂G/∂b in the same frame; it equals E[x xᵀ 1[a·x>0] 1[b·x>0]].",
-             claims=("hessian-pair-blocks",)),
-        *(Step(eq, "frame coefficient") for eq in equations),
-        Step(sympy.Eq(sympy.Symbol("H"), sympy.Symbol("assembled")),
-             "Rotation equivariance: a block is R M Rᵀ, i.e. the frame coefficients times the basis "
-             "I, e eᵀ, e nᵀ, n eᵀ, n nᵀ at every pair.", claims=("population-hessian",)),
-        Step(sympy.Eq(sympy.Symbol("H_limits"), sympy.Symbol("continuous")),
-             "θ → 0: C → I/2, S → 0; θ → π: C → 0, S → 0.  The n-terms vanish where n is undefined, "
-             "so the Hessian is continuous at parallel and antiparallel pairs; S ∝ ‖b‖/‖a‖ has no "
-             "limit as ‖a‖ → 0, so the Hessian does not exist at a zero student row.",
-             claims=("hessian-limits",)),
-    )
+    steps = _steps(self_frame, cross_frame, self_coefficients, cross_coefficients)
     exports = {f"hessian_cross_{n}": cross_coefficients[n] for n in BASIS}
     exports.update({f"hessian_self_{n}": self_coefficients[n] for n in BASIS})
     return Derivation(
