@@ -99,20 +99,21 @@ class MathPrinter(LatexPrinter):
         terms = self._as_ordered_terms(expr, order=None)
         return sorted(terms, key=lambda term: term.could_extract_minus_sign())
 
+    def signed_terms(self, terms: list[sympy.Expr]) -> list[tuple[str, str]]:
+        """Each term as (sign, LaTeX of its magnitude), sign "+" or "-"."""
+        pieces = []
+        for term in terms:
+            sign = "-" if term.could_extract_minus_sign() else "+"
+            magnitude = -term if sign == "-" else term
+            tex = self._print(magnitude)
+            if self._needs_add_brackets(magnitude):
+                tex = r"\left(%s\right)" % tex
+            pieces.append((sign, tex))
+        return pieces
+
     def joined_terms(self, terms: list[sympy.Expr], leading: bool = True) -> str:
         """The terms printed with their signs; leading=False starts with an explicit + or −."""
-        tex = ""
-        for index, term in enumerate(terms):
-            if term.could_extract_minus_sign():
-                tex += " - " if (index or not leading) else "- "
-                term = -term
-            elif index or not leading:
-                tex += " + "
-            term_tex = self._print(term)
-            if self._needs_add_brackets(term):
-                term_tex = r"\left(%s\right)" % term_tex
-            tex += term_tex
-        return tex.strip()
+        return join_signed(self.signed_terms(terms), leading)
 
     def _print_Add(self, expr: sympy.Add, order: str | None = None) -> str:
         return self.joined_terms(self.ordered_terms(expr))
@@ -222,6 +223,18 @@ def _width(printer: MathPrinter, expr: sympy.Basic, tex: str) -> int:
     return printed_width(tex)
 
 
+def join_signed(pieces: list[tuple[str, str]], leading: bool = True) -> str:
+    """Signed pieces as a sum: "a - b + c"; leading=False writes the first sign too ("+ a - b")."""
+    tex = ""
+    for index, (sign, piece) in enumerate(pieces):
+        if index or not leading:
+            tex += f" {sign} "
+        elif sign == "-":
+            tex += "- "
+        tex += piece
+    return tex.strip()
+
+
 def _side_chunks(printer: MathPrinter, side: sympy.Basic, first_budget: int,
                  budget: int) -> list[tuple[str, int]]:
     """A side of an equation as (LaTeX, width) pieces, split between the top-level terms of a sum
@@ -231,17 +244,17 @@ def _side_chunks(printer: MathPrinter, side: sympy.Basic, first_budget: int,
     if not isinstance(side, (sympy.Add, Terms)) or width <= first_budget:
         return [(tex, width)]
     chunks: list[tuple[str, int]] = []
-    current: list[sympy.Expr] = []
-    for term in printer.ordered_terms(side):
-        trial = printer.joined_terms(current + [term], leading=not chunks)
+    current: list[tuple[str, str]] = []
+    for piece in printer.signed_terms(printer.ordered_terms(side)):
+        trial = join_signed(current + [piece], leading=not chunks)
         if current and printed_width(trial) > (budget if chunks else first_budget):
-            piece = printer.joined_terms(current, leading=not chunks)
-            chunks.append((piece, printed_width(piece)))
-            current = [term]
+            done = join_signed(current, leading=not chunks)
+            chunks.append((done, printed_width(done)))
+            current = [piece]
         else:
-            current = current + [term]
-    piece = printer.joined_terms(current, leading=not chunks)
-    chunks.append((piece, printed_width(piece)))
+            current = current + [piece]
+    done = join_signed(current, leading=not chunks)
+    chunks.append((done, printed_width(done)))
     return chunks
 
 
@@ -272,6 +285,9 @@ def display(expr: sympy.Basic) -> Display:
     (all aligned after the left-hand side; a wide left-hand side moves into the aligned column), a
     wide column vector one component per row; anything else is the single row ``&expr``."""
     printer = MathPrinter()
+    whole = printer._print(expr)
+    if printed_width(whole) > MAX_ROWS * LINE_WIDTH:  # cannot fit however it is broken
+        return Display(rows=(whole,), widest=printed_width(whole))
     if isinstance(expr, Equation):
         sides = list(expr.sides)
     elif isinstance(expr, sympy.Equality):
