@@ -14,13 +14,29 @@ import numpy as np
 
 NEAR_PARALLEL_COSINE = 0.5
 NEAR_PAIR_ELEMENTS = 1 << 21
+#: norms strictly inside this range are computed without rescaling (see row_norms)
+SAFE_NORM_RANGE = (1e-145, 1e145)
+#: 2^27 + 1, the splitting factor of Veltkamp and Dekker for float64
+VELTKAMP_FACTOR = 134217729.0
+#: refinements of the orthogonal part in near_parallel_angles
+REFINEMENTS = 2
 
 
 def row_norms(rows: np.ndarray) -> np.ndarray:
-    """Euclidean norms of the rows (last axis), without overflow or underflow for 1e-150..1e150."""
-    scale = np.max(np.abs(rows), axis=-1, keepdims=True)
-    safe = np.where(scale > 0, scale, 1.0)
-    return (np.sqrt(np.sum((rows / safe) ** 2, axis=-1, keepdims=True)) * scale)[..., 0]
+    """Euclidean norms of the rows (last axis), without overflow or underflow for 1e-150..1e150.
+
+    √(Σ x²) directly where the sum of squares is safely inside the floating-point range (there the
+    squares that underflow are below 1e-18 of the sum); rows outside it are rescaled by their largest
+    magnitude first.
+    """
+    norms = np.sqrt(np.einsum("...i,...i->...", rows, rows))
+    unsafe = ~((norms > SAFE_NORM_RANGE[0]) & (norms < SAFE_NORM_RANGE[1]))
+    if np.any(unsafe):
+        extreme = rows[unsafe]
+        scale = np.max(np.abs(extreme), axis=-1, keepdims=True)
+        safe = np.where(scale > 0, scale, 1.0)
+        norms[unsafe] = (np.sqrt(np.sum((extreme / safe) ** 2, axis=-1, keepdims=True)) * scale)[..., 0]
+    return norms
 
 
 def unit_rows(rows: np.ndarray, norms: np.ndarray) -> np.ndarray:
@@ -29,16 +45,20 @@ def unit_rows(rows: np.ndarray, norms: np.ndarray) -> np.ndarray:
     return rows / safe[..., None]
 
 
-def pairwise_angles(left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def pairwise_angles(left: np.ndarray, right: np.ndarray, cosine: np.ndarray | None = None,
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """θ, cos θ, sin θ between every unit row of left (..., K, d) and of right (..., M, d).
 
     Both must have the same leading (batch) shape.  Returns three arrays of shape (..., K, M).  Rows
     must be unit vectors (zero rows give θ = π/2, a value that callers multiply by a zero norm).
     Where |c| ≤ 1/2, sin θ = √(1 − c²) has a relative error of a few ulps (c² ≤ 1/4); the near-parallel
-    pairs take θ from Kahan's formula and cos θ, sin θ from θ.  Extra memory: a few (..., K, M)
+    pairs take θ from Kahan's formula and cos θ = (b² − a²)/(a² + b²), sin θ = 2ab/(a² + b²) from its
+    half-angle legs a = ‖û − v̂‖, b = ‖û + v̂‖.  ``cosine``, if given, must be left @ rightᵀ (from a
+    larger matrix product, say) and is overwritten with cos θ.  Extra memory: a few (..., K, M)
     arrays and at most NEAR_PAIR_ELEMENTS vector entries for the near-parallel pairs.
     """
-    cosine = left @ np.swapaxes(right, -1, -2)
+    if cosine is None:
+        cosine = left @ np.swapaxes(right, -1, -2)
     np.clip(cosine, -1.0, 1.0, out=cosine)
     sine = np.square(cosine)
     np.subtract(1.0, sine, out=sine)
@@ -50,8 +70,88 @@ def pairwise_angles(left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np
         index = tuple(axis[begin:begin + chunk] for axis in near)
         batch, i, j = index[:-2], index[-2], index[-1]
         u, v = left[(*batch, i)], right[(*batch, j)]
-        angle = 2.0 * np.arctan2(np.linalg.norm(u - v, axis=-1), np.linalg.norm(u + v, axis=-1))
-        theta[index] = angle
-        cosine[index] = np.cos(angle)
-        sine[index] = np.sin(angle)
+        minus, plus = np.linalg.norm(u - v, axis=-1), np.linalg.norm(u + v, axis=-1)
+        legs = minus * minus + plus * plus
+        theta[index] = 2.0 * np.arctan2(minus, plus)
+        cosine[index] = (plus - minus) * (plus + minus) / legs
+        sine[index] = 2.0 * minus * plus / legs
     return theta, cosine, sine
+
+
+def exactly_scaled(rows: np.ndarray) -> np.ndarray:
+    """Each row times the power of two that brings its largest magnitude into [1/2, 1) (no rounding)."""
+    _, exponent = np.frexp(np.max(np.abs(rows), axis=-1, keepdims=True))
+    return np.ldexp(rows, -exponent)
+
+
+def _split(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Veltkamp's split: values = high + low exactly, each with at most 26 significant bits."""
+    scaled = VELTKAMP_FACTOR * values
+    high = scaled - (scaled - values)
+    return high, values - high
+
+
+def two_product(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Dekker's product: a·b = product + error exactly (no overflow or underflow assumed)."""
+    product = a * b
+    a_high, a_low = _split(a)
+    b_high, b_low = _split(b)
+    error = ((a_high * b_high - product) + a_high * b_low + a_low * b_high) + a_low * b_low
+    return product, error
+
+
+def near_parallel_angles(u: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, ...]:
+    """For non-zero rows u, v (n, d) with |cos θ| > 1/2: σ = min(θ, π − θ), cos σ, sin σ, sign(u·v).
+
+    σ = atan2(‖r‖, |α|‖v‖) with α = u·v / v·v and r = u − αv, the part of u orthogonal to v.  The rows
+    are first scaled by powers of two (exact); r is formed with the exact products α·v_i (Dekker) and
+    refined twice by its own projection on v (each refinement divides what is left of the part along
+    v by about 1e16), so ‖r‖, hence σ, keeps a relative accuracy of a few ulps down to
+    σ ≈ 1e-48 (the rounding of unit vectors, as in Kahan's formula, would limit it to about
+    1e-16/σ).  In one dimension r = 0 exactly.  That relative accuracy is what keeps the terms of a
+    pair near θ = π accurate.
+    """
+    u, v = exactly_scaled(u), exactly_scaled(v)
+    v_squared = np.einsum("ij,ij->i", v, v)
+    along = np.einsum("ij,ij->i", u, v) / v_squared
+    product, error = two_product(along[:, None], v)
+    residual = (u - product) - error
+    for _ in range(REFINEMENTS):
+        residual -= (np.einsum("ij,ij->i", residual, v) / v_squared)[:, None] * v
+    if u.shape[-1] == 1:
+        residual[:] = 0.0
+    height = np.linalg.norm(residual, axis=-1)
+    base = np.abs(along) * np.sqrt(v_squared)
+    radius = np.hypot(height, base)
+    return np.arctan2(height, base), base / radius, height / radius, np.sign(along)
+
+
+def supplement_angles(left: np.ndarray, right: np.ndarray, left_rows: np.ndarray,
+                      right_rows: np.ndarray, cosine: np.ndarray | None = None,
+                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """ψ = π − θ, cos θ, sin θ between every row of left (..., K, d) and right (..., M, d).
+
+    ``left``/``right`` are the unit rows and ``left_rows``/``right_rows`` the rows themselves (for the
+    near-parallel pairs).  Where |c| ≤ 1/2: ψ = atan2(√(1 − c²), −c) from the cosine of the unit rows
+    (``cosine``, if given, must be left @ rightᵀ and is overwritten).  Elsewhere
+    :func:`near_parallel_angles` gives σ with relative accuracy and ψ = π − σ (near-parallel) or
+    ψ = σ (near-antiparallel), so ψ, and sin θ, keep their relative accuracy as θ → π.
+    """
+    if cosine is None:
+        cosine = left @ np.swapaxes(right, -1, -2)
+    np.clip(cosine, -1.0, 1.0, out=cosine)
+    sine = np.square(cosine)
+    np.subtract(1.0, sine, out=sine)
+    np.sqrt(sine, out=sine)
+    supplement = np.arctan2(sine, -cosine)
+    near = np.nonzero(np.abs(cosine) > NEAR_PARALLEL_COSINE)
+    chunk = max(1, NEAR_PAIR_ELEMENTS // left.shape[-1])
+    for begin in range(0, near[0].size, chunk):
+        index = tuple(axis[begin:begin + chunk] for axis in near)
+        batch, i, j = index[:-2], index[-2], index[-1]
+        small, cos_small, sin_small, sign = near_parallel_angles(left_rows[(*batch, i)],
+                                                                 right_rows[(*batch, j)])
+        supplement[index] = np.where(sign > 0, np.pi - small, small)
+        cosine[index] = sign * cos_small
+        sine[index] = sin_small
+    return supplement, cosine, sine

@@ -1,0 +1,194 @@
+"""Both kernels against the derived expressions evaluated in mpmath at 50 digits (issue 4, item 5).
+
+The reference lambdifies the *raw* exports of the derivations (no simplification, no substitution
+θ = π − ψ, no cse, no printing) and sums them in mpmath at 50 digits with angles from exact Gram
+entries (and more digits where the norms span more than 50 decades: see digits()), so it shares nothing with the generated kernels but the derivations themselves.  Inputs stress the edge cases: K ≠ K*, angles
+within 1e-9 (down to 1e-13) of 0 and of π, exactly parallel and antiparallel rows, norms from 1e-150
+to 1e150, rows within 1e-12 of other rows.  The bound is 1e-13 times the sum of the magnitudes of the
+terms (per gradient row: Σ_a |c_u|‖u_a‖ + |c_e|‖u_a‖; loss: ½ Σ_ab |k(u_a, u_b)|).
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import mpmath
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from derivations._common import (
+    A_NORM, B_NORM, THETA, W_NORM, mp_angle, mp_function, mp_norm, mp_population_loss,
+)
+from symderive.population import population_gradient, population_loss
+
+BOUND = 1e-13
+BACKENDS = ("numpy", "c")
+RELATIONS = ("free", "parallel", "antiparallel", "near_zero", "near_pi", "close")
+
+
+@pytest.fixture(scope="module")
+def reference(results):
+    gating = results["expected_gating"].exports
+    return {
+        "kernel": mp_function(results["arccos_kernel"].exports["kernel"], A_NORM, B_NORM, THETA),
+        "c_w": mp_function(gating["gating_w_coefficient"], THETA, W_NORM),
+        "c_e": mp_function(gating["gating_e_coefficient"], THETA, W_NORM),
+    }
+
+
+def _mp(rows: np.ndarray) -> list:
+    return [[mpmath.mpf(float(v)) for v in row] for row in rows]
+
+
+def exact_angle(u: np.ndarray, v: np.ndarray) -> mpmath.mpf:
+    """The angle between float rows u, v: Gram entries exact (fractions), then atan2 at 50 digits.
+
+    derivations._common.mp_angle rounds |u|²|v|² − (u·v)² to 50 digits, which leaves π − θ ≈ 1e-50
+    for exactly antiparallel rows; times a partner norm 1e37 larger than the row's own terms that is
+    already 1e-13 of them, so the gradient reference needs the exact wedge.
+    """
+    uv = sum((Fraction(a) * Fraction(b) for a, b in zip(u, v, strict=True)), Fraction(0))
+    uu = sum((Fraction(a) ** 2 for a in u), Fraction(0))
+    vv = sum((Fraction(b) ** 2 for b in v), Fraction(0))
+    wedge = uu * vv - uv * uv
+
+    def mp(value: Fraction) -> mpmath.mpf:
+        return mpmath.mpf(value.numerator) / value.denominator
+
+    return mpmath.atan2(mpmath.sqrt(mp(wedge)), mp(uv))
+
+
+def digits(W, W_star) -> int:
+    """50 digits, plus the decimal range of the row norms.
+
+    A term like ‖u‖ sin θ / (2π) at θ = π is evaluated from θ rounded to the working precision: its
+    absolute error 10^-digits·‖u‖ must stay 50 digits below the smallest row's terms.
+    """
+    norms = np.linalg.norm(np.concatenate([W, W_star]), axis=1)
+    norms = norms[norms > 0]
+    return 50 + int(np.ceil(np.log10(norms.max() / norms.min())))
+
+
+def reference_gradient(reference, W, W_star) -> tuple[np.ndarray, np.ndarray]:
+    """The gradient Σ_a s_a (c_w u_a + c_e e_j) and, per row, its sum of term magnitudes."""
+    rows = [(u, 1) for u in W] + [(u, -1) for u in W_star]
+    with mpmath.workdps(digits(W, W_star)):
+        gradient, scales = [], []
+        for w in W:
+            norm = mp_norm(_mp([w])[0])
+            e = [mpmath.mpf(float(x)) / norm for x in w]
+            row, scale = [mpmath.mpf(0)] * len(w), mpmath.mpf(0)
+            for u, sign in rows:
+                u_mp = _mp([u])[0]
+                u_norm = mp_norm(u_mp)
+                if u_norm == 0:
+                    continue
+                theta = exact_angle(w, u)
+                c_w, c_e = reference["c_w"](theta, u_norm), reference["c_e"](theta, u_norm)
+                row = [r + sign * (c_w * ui + c_e * ei) for r, ui, ei in zip(row, u_mp, e, strict=True)]
+                scale += abs(c_w) * u_norm + abs(c_e)
+            gradient.append([float(r) for r in row])
+            scales.append(float(scale))
+        return np.array(gradient), np.array(scales)
+
+
+def reference_loss(reference, W, W_star) -> tuple[float, float]:
+    """The loss and the sum of its term magnitudes."""
+    with mpmath.workdps(digits(W, W_star)):
+        student, teacher = _mp(W), _mp(W_star)
+        loss = mp_population_loss(student, teacher, reference["kernel"])
+        units = [u for u in student + teacher if mp_norm(u) > 0]
+        scale = mpmath.fsum(abs(reference["kernel"](mp_norm(u), mp_norm(v), mp_angle(u, v)))
+                            for u in units for v in units) / 2
+        return float(loss), float(scale)
+
+
+@st.composite
+def networks(draw) -> tuple[np.ndarray, np.ndarray]:
+    """Student (K, d) and teacher (K*, d) rows; each row after the first may be tied to an earlier one.
+
+    Rows are built at unit scale, then multiplied by powers of two 2^k, |k| ≤ 498 (norms from about
+    1e-150 to 1e150; exact, so parallel rows stay exactly parallel); a "close" row keeps the power of
+    its partner.
+    """
+    K, K_star, d = draw(st.integers(1, 4)), draw(st.integers(1, 4)), draw(st.integers(1, 5))
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    rows = rng.standard_normal((K + K_star, d))
+    powers = [draw(st.integers(-498, 498)) for _ in range(K + K_star)]
+    for a in range(1, K + K_star):
+        relation, b = draw(st.sampled_from(RELATIONS)), draw(st.integers(0, a - 1))
+        offset = np.linalg.norm(rows[b]) * 10.0 ** draw(st.floats(-13, -9)) * rng.standard_normal(d)
+        factor = draw(st.sampled_from([1.0, 2.0, 3.0, 0.1]))
+        rows[a] = {
+            "free": rows[a],
+            "parallel": factor * rows[b],
+            "antiparallel": -factor * rows[b],
+            "near_zero": factor * (rows[b] + offset),
+            "near_pi": -factor * (rows[b] + offset),
+            "close": rows[b] + 1e-3 * offset,
+        }[relation]
+        if relation == "close":
+            powers[a] = powers[b]
+    rows = np.ldexp(rows, np.array(powers)[:, None])
+    return rows[:K], rows[K:]
+
+
+@given(networks())
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_gradient_within_1e13_of_term_sums(reference, pair):
+    W, W_star = pair
+    expected, scales = reference_gradient(reference, W, W_star)
+    results = {backend: population_gradient(W, W_star, backend=backend) for backend in BACKENDS}
+    for backend, gradient in results.items():
+        error = np.max(np.abs(gradient - expected), axis=1)
+        assert np.all(error <= BOUND * scales), (backend, error / scales)
+    assert np.all(np.max(np.abs(results["c"] - results["numpy"]), axis=1) <= BOUND * scales)
+
+
+@given(networks())
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_loss_within_1e13_of_term_sums(reference, pair):
+    W, W_star = pair
+    expected, scale = reference_loss(reference, W, W_star)
+    results = {backend: population_loss(W, W_star, backend=backend) for backend in BACKENDS}
+    for backend, loss in results.items():
+        assert abs(loss - expected) <= BOUND * scale, (backend, abs(loss - expected) / scale)
+    assert abs(results["c"] - results["numpy"]) <= BOUND * scale
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_dense_sweep_of_angles(reference, backend):
+    """One student, one teacher at 400 angles spread over [0, π] and within 1e-15..1e-3 of 0 and π.
+
+    The batch runs every angle through the arctangent (polynomial in the C kernel) and the
+    near-parallel branch; the bound is the one above.
+    """
+    offsets = np.geomspace(1e-15, 1e-3, 100)
+    angles = np.concatenate([np.linspace(0, np.pi, 200), offsets, np.pi - offsets])
+    student = np.array([[1.5, 0.0, 0.0]])
+    teachers = np.stack([[[0.7 * np.cos(t), 0.7 * np.sin(t), 0.0]] for t in angles])
+    gradients = population_gradient(student, teachers, backend=backend)
+    losses = population_loss(student, teachers, backend=backend)
+    for index in range(0, len(angles), 3):
+        expected, scales = reference_gradient(reference, student, teachers[index])
+        assert np.max(np.abs(gradients[index] - expected)) <= BOUND * scales[0]
+        loss, scale = reference_loss(reference, student, teachers[index])
+        assert abs(losses[index] - loss) <= BOUND * scale
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_zero_rows(reference, backend):
+    """A zero student row gets a zero gradient and zero rows do not contribute (population.py doc)."""
+    rng = np.random.default_rng(5)
+    W, W_star = rng.standard_normal((3, 4)), rng.standard_normal((2, 4))
+    W[1] = 0.0
+    W_star[0] = 0.0
+    gradient = population_gradient(W, W_star, backend=backend)
+    assert np.all(gradient[1] == 0.0)
+    kept = [0, 2]
+    expected, scales = reference_gradient(reference, W[kept], W_star[1:])
+    assert np.all(np.max(np.abs(gradient[kept] - expected), axis=1) <= BOUND * scales)
+    loss, scale = reference_loss(reference, W[kept], W_star[1:])
+    assert abs(population_loss(W, W_star, backend=backend) - loss) <= BOUND * scale
