@@ -29,7 +29,7 @@ def row_norms(rows: np.ndarray) -> np.ndarray:
     squares that underflow are below 1e-18 of the sum); rows outside it are rescaled by their largest
     magnitude first.
     """
-    norms = np.sqrt(np.einsum("...i,...i->...", rows, rows))
+    norms = np.asarray(np.sqrt(np.einsum("...i,...i->...", rows, rows)))
     unsafe = ~((norms > SAFE_NORM_RANGE[0]) & (norms < SAFE_NORM_RANGE[1]))
     if np.any(unsafe):
         extreme = rows[unsafe]

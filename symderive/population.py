@@ -203,3 +203,24 @@ def gradient_descent(W0, W_star, lr: float, steps: int, tol: float = 0.0,
                          shaped(gradient_norm))
 
 
+def expected_gating(e, w) -> np.ndarray:
+    """E[F(e, w)] = ((π − θ) w + ‖w‖ sin θ ê) / (2π) per sample (Theorem 1), θ = angle(e, w).
+
+    Only the direction of e matters (the paper takes e a unit vector); e must be non-zero.  e and w
+    have shape (..., d) and broadcast.  A zero w gives zero.
+    """
+    e = as_float_array(e, "e", 1)
+    w = as_float_array(w, "w", 1)
+    if e.shape[-1] != w.shape[-1]:
+        raise ValueError(f"e and w must have the same dimension: {e.shape[-1]} != {w.shape[-1]}")
+    e_norm = row_norms(e)
+    if np.any(e_norm == 0):
+        raise ValueError("e must be non-zero: the gating needs a direction")
+    batch = np.broadcast_shapes(e.shape[:-1], w.shape[:-1])
+    e_hat = np.broadcast_to(unit_rows(e, e_norm), batch + e.shape[-1:])[..., None, :]
+    w = np.broadcast_to(w, batch + w.shape[-1:])[..., None, :]
+    w_norm = row_norms(w)
+    theta, cosine, sine = pairwise_angles(e_hat, unit_rows(w, w_norm))
+    gating = (terms.gating_u_coefficient(theta, cosine, sine) * w
+              + (w_norm[..., None] * terms.gating_e_coefficient(theta, cosine, sine)) * e_hat)
+    return gating[..., 0, :]
