@@ -40,6 +40,9 @@ def hostile_result(name: str = "hostile_case") -> DerivationResult:
              HOSTILE, claims=("hostile-claim_1", "unknown_claim")),
         Step(sympy.Eq(sympy.Symbol("a"), sympy.Matrix([1, 2])), HOSTILE),  # SymPy evaluates: False
         Step(sum(sympy.Symbol(f"x_{i}") ** i for i in range(400)), HOSTILE),  # too long to print
+        Step(Equation(sympy.Symbol("a%b_c&"), sympy.Function("F#")(sympy.Symbol("x$")),
+                      sympy.Symbol("{")), HOSTILE),  # hostile names inside mathematics
+        Step("a plain string % $", HOSTILE),  # not a SymPy expression at all
     )
     return DerivationResult(
         name=name, title=HOSTILE, paper_reference=HOSTILE, summary=HOSTILE, steps=steps,
@@ -94,6 +97,8 @@ def test_printer_follows_the_paper_notation() -> None:
     assert to_latex(W / n_w) == r"\frac{\mathbf{w}}{\|\mathbf{w}\|}"
     assert to_latex(Terms(W, -E)) == r"\mathbf{w} - \mathbf{e}"  # SymPy would sort e first
     assert to_latex(Indicator(sympy.Symbol("z") > 0)) == r"\mathbf{1}[z > 0]"
+    assert to_latex(sympy.Symbol("a%b")) == r"\text{a\%b}"  # names are escaped when not LaTeX
+    assert to_latex(sympy.Symbol(r"\mathcal{L}")) == r"\mathcal{L}"
 
 
 def test_equation_keeps_its_sides_through_the_cache() -> None:
@@ -185,6 +190,8 @@ def test_hostile_derivation_renders_escaped() -> None:
     assert "evaluated by SymPy to False" in tex and "too long for a page" in tex
     assert r"unknown\_claim" in tex  # a step naming a claim the derivation lacks: text, no \ref
     assert r"\section{" + escape(HOSTILE) + "}" in tex
+    assert r"\text{a\%b}_{\text{c\&}} &= \text{F\#}" in tex and r"\text{\{}" in tex
+    assert r"not a SymPy expression: 'a plain string \% \$'" in tex
 
 
 def test_derivation_names_must_be_identifiers() -> None:

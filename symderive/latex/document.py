@@ -74,6 +74,8 @@ class Shown:
 
 def shown(expr: sympy.Basic, caption: str = "") -> Shown:
     """expr as align* rows when it fits the page; otherwise a note saying why it is not shown."""
+    if not isinstance(expr, (sympy.Basic, sympy.MatrixBase)):
+        return Shown(caption, None, f"not a SymPy expression: {expr!r}")
     if isinstance(expr, BooleanAtom):
         return Shown(caption, None,
                      f"the statement was evaluated by SymPy to {expr}; an unevaluated Equation "

@@ -26,6 +26,7 @@ from sympy.functions.elementary.trigonometric import TrigonometricFunction
 from sympy.printing.latex import LatexPrinter, translate
 
 from symderive.latex.notation import Dot, Equation, Expectation, Terms, VectorSymbol, brackets
+from symderive.latex.text import escape
 
 #: Names whose LaTeX form no rule below gives.
 SYMBOL_NAMES: dict[str, str] = {}
@@ -44,6 +45,22 @@ QUAD = 4
 MAX_ROWS = 12
 
 
+_SAFE_NAME = re.compile(r"(?:\\[A-Za-z]+|[A-Za-z0-9'*., {}])+")
+
+
+def _safe(piece: str) -> str:
+    """A piece of a symbol's name as LaTeX: letters, digits and commands pass (θ from ``theta``,
+    a deliberate ``\\mathcal{L}``); anything else (``a%b``, an unbalanced brace) prints as text."""
+    depth = 0
+    for char in piece:
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if depth < 0:
+            break
+    if depth == 0 and _SAFE_NAME.fullmatch(piece):
+        return piece
+    return r"\text{%s}" % escape(piece)
+
+
 def _base_and_star(base: str) -> tuple[str, bool]:
     if base.endswith("star") and len(base) > len("star"):
         return base[: -len("star")], True
@@ -59,7 +76,8 @@ class MathPrinter(LatexPrinter):
     def _deal_with_super_sub(self, string: str, style: str = "plain") -> str:
         name, supers, subs = self._split_super_sub(string)
         name, star = _base_and_star(name)
-        name = translate(name)
+        name = _safe(translate(name))
+        supers, subs = [_safe(piece) for piece in supers], [_safe(piece) for piece in subs]
         if style == "bold":
             name = (r"\boldsymbol{%s}" if name.startswith("\\") else r"\mathbf{%s}") % name
         if star:
