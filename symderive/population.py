@@ -154,18 +154,19 @@ def _numpy_descent(student, teacher, lr, steps, tol):
     taken = np.zeros(weights.shape[0], dtype=np.int64)
     gradient_norm = np.empty(weights.shape[0])
     active = np.arange(weights.shape[0])
-    for step in range(steps + 1):
-        shared = teacher if teacher.shape[0] == 1 else teacher[active]
-        gradient = _gradient(weights[active], shared, "numpy")
-        norms = row_norms(gradient.reshape(active.size, -1))
-        gradient_norm[active] = norms
-        moving = (norms > tol) & (step < steps) & np.isfinite(norms)
-        active = active[moving]
-        if active.size == 0:
-            break
-        weights[active] -= lr * gradient[moving]
-        taken[active] += 1
-    return weights, _loss(weights, teacher, "numpy"), taken, gradient_norm
+    with np.errstate(over="ignore", invalid="ignore"):  # a diverging network is reported below
+        for step in range(steps + 1):
+            shared = teacher if teacher.shape[0] == 1 else teacher[active]
+            gradient = _gradient(weights[active], shared, "numpy")
+            norms = row_norms(gradient.reshape(active.size, -1))
+            gradient_norm[active] = norms
+            moving = (norms > tol) & (step < steps) & np.isfinite(norms)
+            active = active[moving]
+            if active.size == 0:
+                break
+            weights[active] -= lr * gradient[moving]
+            taken[active] += 1
+        return weights, _loss(weights, teacher, "numpy"), taken, gradient_norm
 
 
 def gradient_descent(W0, W_star, lr: float, steps: int, tol: float = 0.0,
