@@ -98,7 +98,10 @@ def test_printer_follows_the_paper_notation() -> None:
     assert to_latex(Terms(W, -E)) == r"\mathbf{w} - \mathbf{e}"  # SymPy would sort e first
     assert to_latex(Indicator(sympy.Symbol("z") > 0)) == r"\mathbf{1}[z > 0]"
     assert to_latex(sympy.Symbol("a%b")) == r"\text{a\%b}"  # names are escaped when not LaTeX
-    assert to_latex(sympy.Symbol(r"\mathcal{L}")) == r"\mathcal{L}"
+    assert to_latex(sympy.Symbol(r"\mathbf{e}\mathbf{n}^{\top}")) == r"\mathbf{e}\mathbf{n}^{\top}"
+    assert to_latex(sympy.Symbol("{x^}")) == r"\text{\{x\textasciicircum{}\}}"
+    assert to_latex(sympy.Symbol(r"\undefined{x}")) == r"\text{\textbackslash{}undefined\{x\}}"
+    assert to_latex(sympy.Symbol("xscr")) == r"\text{\textbackslash{}mathscr\{x\}}"  # no mathrsfs
 
 
 def test_equation_keeps_its_sides_through_the_cache() -> None:

@@ -45,18 +45,32 @@ QUAD = 4
 MAX_ROWS = 12
 
 
-_SAFE_NAME = re.compile(r"(?:\\[A-Za-z]+|[A-Za-z0-9'*., {}])+")
+_SAFE_NAME = re.compile(r"(?:\\[A-Za-z]+|[A-Za-z0-9'*., {}]|[_^](?=[{A-Za-z0-9\\]))+")
+
+
+#: Commands a symbol name may contain: those of the Greek letters and accents SymPy's translation
+#: produces that amsmath/amssymb define, and a few a derivation may write deliberately.
+_GREEK = ("alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda "
+          "mu nu xi pi varpi rho varrho sigma varsigma tau upsilon phi varphi chi psi omega Gamma "
+          "Delta Theta Lambda Xi Pi Sigma Upsilon Phi Psi Omega")
+_COMMANDS = frozenset((_GREEK + " mathrm mathbf mathcal mathfrak mathbb mathit mathsf boldsymbol "
+                       "hat bar tilde vec dot ddot dddot ddddot check breve acute grave mathring "
+                       "overline widehat widetilde top prime star ast dagger nabla partial infty "
+                       "ell hbar hslash aleph beth gimel daleth wp eth mho operatorname left right "
+                       "langle rangle lvert rvert lVert rVert").split())
 
 
 def _safe(piece: str) -> str:
-    """A piece of a symbol's name as LaTeX: letters, digits and commands pass (θ from ``theta``,
-    a deliberate ``\\mathcal{L}``); anything else (``a%b``, an unbalanced brace) prints as text."""
+    """A piece of a symbol's name as LaTeX: letters, digits, commands and sub/superscripts pass (θ
+    from ``theta``, a deliberate ``\\mathbf{e}\\mathbf{e}^{\\top}``); anything else (``a%b``, an
+    unbalanced brace, a dangling ``^``, an unknown command) prints as text."""
     depth = 0
     for char in piece:
         depth += {"{": 1, "}": -1}.get(char, 0)
         if depth < 0:
             break
-    if depth == 0 and _SAFE_NAME.fullmatch(piece):
+    known = all(command in _COMMANDS for command in re.findall(r"\\([A-Za-z]+)", piece))
+    if depth == 0 and known and _SAFE_NAME.fullmatch(piece):
         return piece
     return r"\text{%s}" % escape(piece)
 
