@@ -56,7 +56,7 @@ _GREEK = ("alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iot
 _COMMANDS = frozenset((_GREEK + " mathrm mathbf mathcal mathfrak mathbb mathit mathsf boldsymbol "
                        "hat bar tilde vec dot ddot dddot ddddot check breve acute grave mathring "
                        "overline widehat widetilde top prime star ast dagger nabla partial infty "
-                       "ell hbar hslash aleph beth gimel daleth wp eth mho operatorname left right "
+                       "ell hbar hslash aleph beth gimel daleth wp eth mho operatorname "
                        "langle rangle lvert rvert lVert rVert").split())
 
 
