@@ -4,7 +4,8 @@ Every character LaTeX treats specially is escaped, and the Unicode mathematics t
 in prose (θ, π, ‖w‖, ·, −, ≤, ², ∫, ...) is mapped to its LaTeX form, so no string a derivation can
 hold breaks the document.  A character without a mapping is printed as its code point (U+2203),
 visibly, rather than passed to LaTeX.  ASCII shorthand the claims use (``||w||``, ``pi``, ``<=``) is
-left as written, apart from ``||x||``, which becomes ‖x‖; ``~`` (in "x ~ N(0, I)") prints as ∼.
+left as written, apart from ``||x||``, which becomes ‖x‖, a one-letter name with a short script
+(``w_j``, ``R^3``), which is typeset as mathematics, and ``~`` (in "x ~ N(0, I)"), printed as ∼.
 """
 
 from __future__ import annotations
@@ -82,7 +83,24 @@ def _character(char: str) -> str:
     return r"\textsf{[U+%04X]}" % ord(char)
 
 
+#: A one-letter name with a short alphanumeric subscript or superscript: w_j, I_d, R^3, x_{12}.
+_SCRIPTED = re.compile(r"(?<![A-Za-z0-9\\])([A-Za-z])(?:(_)(\{[A-Za-z0-9]{1,3}\}|[A-Za-z0-9]{1,3})"
+                       r"|(\^)(\{[A-Za-z0-9]{1,3}\}|[0-9]{1,2}|[A-Za-z]))(?![A-Za-z0-9])")
+
+
+def _plain(text: str) -> str:
+    return "".join(_character(char) for char in text)
+
+
 def escape(text: str) -> str:
     """text as LaTeX text-mode source that prints it (see the module docstring)."""
-    text = _DOUBLE_BARS.sub(lambda m: f"‖{m.group(1)}‖", str(text))
-    return "".join(_character(char) for char in unicodedata.normalize("NFC", text))
+    text = unicodedata.normalize("NFC", _DOUBLE_BARS.sub(lambda m: f"‖{m.group(1)}‖", str(text)))
+    pieces, start = [], 0
+    for match in _SCRIPTED.finditer(text):
+        base, underscore, subscript, caret, superscript = match.groups()
+        mark, script = (underscore, subscript) if underscore else (caret, superscript)
+        pieces.append(_plain(text[start:match.start()]))
+        pieces.append(r"\ensuremath{%s%s{%s}}" % (base, mark, script.strip("{}")))
+        start = match.end()
+    pieces.append(_plain(text[start:]))
+    return "".join(pieces)
