@@ -9,9 +9,10 @@ import re
 import pytest
 import sympy
 
+from symderive.cli import main
 from symderive.emit.verification import verification_document
 from symderive.engine.model import CheckRecord, ClaimResult, DerivationResult, Step
-from symderive.latex import document
+from symderive.latex import document, pdf
 from symderive.latex.notation import Equation, Expectation, Indicator, Terms, vectors
 from symderive.latex.printing import LINE_WIDTH, display, to_latex
 from symderive.latex.text import escape
@@ -202,3 +203,13 @@ def test_hostile_derivation_renders_escaped() -> None:
 def test_derivation_names_must_be_identifiers() -> None:
     with pytest.raises(ValueError, match="not a Python identifier"):
         document.emit({"bad name": hostile_result("bad name")})
+
+
+def test_missing_engine_is_a_clear_error(monkeypatch, tmp_path, capsys) -> None:
+    monkeypatch.setattr(pdf, "engine_path", lambda: None)
+    with pytest.raises(pdf.LatexError, match="pdflatex is not on PATH"):
+        pdf.compile_outputs({"generated/latex/appendix.tex": b""})
+    assert main(["--root", str(tmp_path), "-q", "latex", "--pdf"]) == 1
+    assert "not on PATH" in capsys.readouterr().err
+    assert (tmp_path / "generated/latex/appendix.tex").is_file()  # the .tex is still written
+    assert not (tmp_path / pdf.PDF_PATH).exists()
