@@ -143,7 +143,7 @@ def derive(inputs: dict) -> Derivation:
         Step(
             Equation(Expectation(gating), derived),
             "Polar coordinates x = r(cos φ, sin φ): the two gates leave the arc θ − π/2 < φ < π/2, "
-            "the radial integral is ∫ r³ e^(−r²/2) dr = 2 over (0, ∞), and the density contributes "
+            "the radial integral is ∫ r³ exp(−r²/2) dr = 2 over (0, ∞), and the density contributes "
             "1/(2π).  The result is written in the coordinates of the plane.",
             claims=("expected-gating",),
         ),
