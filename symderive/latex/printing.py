@@ -28,9 +28,6 @@ from sympy.printing.latex import LatexPrinter, translate
 from symderive.latex.notation import Dot, Equation, Expectation, Terms, VectorSymbol, brackets
 from symderive.latex.text import escape
 
-#: Names whose LaTeX form no rule below gives.
-SYMBOL_NAMES: dict[str, str] = {}
-
 _NORM_NAME = re.compile(r"^n_([A-Za-z])(star)?$")
 _COMMAND = re.compile(r"\\[A-Za-z]+|[{}^_&]|\\[,;!]")
 
@@ -103,8 +100,6 @@ class MathPrinter(LatexPrinter):
         return name
 
     def _print_Symbol(self, expr: sympy.Symbol, style: str = "plain") -> str:
-        if expr.name in SYMBOL_NAMES:
-            return SYMBOL_NAMES[expr.name]
         norm = _NORM_NAME.match(expr.name)
         if norm:
             vector = self._deal_with_super_sub(norm.group(1) + (norm.group(2) or ""), style="bold")
