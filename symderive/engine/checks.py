@@ -8,7 +8,8 @@ Each checker compares two things obtained independently and returns a :class:`Ch
   against the closed form at seeded random points;
 * :class:`MonteCarloCheck`: a sample mean (fixed seed) within a number of standard errors of the
   closed form;
-* :class:`FiniteDifferenceCheck`: a derivative claim against central differences at high precision.
+* :class:`FiniteDifferenceCheck`: a derivative claim against central differences at high precision;
+* :class:`IntervalCheck`: a strict inequality certified over boxes by mpmath interval arithmetic.
 """
 
 from __future__ import annotations
@@ -200,5 +201,75 @@ class MonteCarloCheck:
             error_unit="standard errors",
             detail=f"{self.detail} ({self.samples} samples per point, seed {self.seed})",
             passed=worst <= self.tolerance,
+            seconds=time.perf_counter() - start,
+        )
+
+
+@dataclass(frozen=True)
+class IntervalCheck:
+    """Certifies a strict inequality ``sign · f > 0`` over a union of boxes with mpmath interval arithmetic.
+
+    ``function(*intervals)`` evaluates f on ``mpmath.iv`` intervals (one per variable) and returns an
+    interval enclosing f over that box.  Each box of ``boxes`` (a sequence of (lo, hi) per variable,
+    numbers or strings) is cut into ``subdivisions`` equal cells per axis; a cell is certified when the
+    enclosure has the required strict sign, otherwise it is bisected along every axis, up to ``refine``
+    times.  Interval arithmetic is rigorous (outward rounding), so a passing check is a proof over the
+    boxes; ``max_error`` is the number of cells that could not be certified.
+    """
+
+    function: Callable[..., object]
+    boxes: Sequence[Sequence[tuple]]
+    subdivisions: int = 8
+    sign: int = 1
+    refine: int = 4
+    dps: int = 20
+    detail: str = "strict sign certified by interval arithmetic"
+    method: str = "interval"
+
+    def _certify(self, cell: list, depth: int, tally: dict) -> None:
+        iv = mpmath.iv
+        tally["cells"] += 1
+        value = self.function(*(iv.mpf([lo, hi]) for lo, hi in cell))
+        bound = value.a if self.sign > 0 else -value.b
+        if bound > 0:
+            tally["margin"] = bound if tally["margin"] is None else min(tally["margin"], bound)
+            return
+        if depth >= self.refine:
+            tally["failed"] += 1
+            return
+        halves = [((lo, (lo + hi) / 2), ((lo + hi) / 2, hi)) for lo, hi in cell]
+        for choice in range(2 ** len(cell)):
+            sub = [halves[axis][(choice >> axis) & 1] for axis in range(len(cell))]
+            self._certify(sub, depth + 1, tally)
+
+    def run(self) -> CheckRecord:
+        start = time.perf_counter()
+        iv = mpmath.iv
+        saved, iv.dps = iv.dps, self.dps
+        tally = {"cells": 0, "failed": 0, "margin": None}
+        try:
+            with mpmath.workdps(self.dps):
+                for box in self.boxes:
+                    edges = [
+                        [mpmath.mpf(lo) + (mpmath.mpf(hi) - mpmath.mpf(lo)) * i / self.subdivisions
+                         for i in range(self.subdivisions + 1)]
+                        for lo, hi in box
+                    ]
+                    for index in np.ndindex(*(self.subdivisions,) * len(box)):
+                        cell = [(edges[axis][i], edges[axis][i + 1]) for axis, i in enumerate(index)]
+                        self._certify(cell, 0, tally)
+        finally:
+            iv.dps = saved
+        margin = "none" if tally["margin"] is None else mpmath.nstr(tally["margin"], 3)
+        relation = "> 0" if self.sign > 0 else "< 0"
+        return CheckRecord(
+            method=self.method,
+            points=tally["cells"],
+            max_error=float(tally["failed"]),
+            tolerance=0.0,
+            error_unit="cells not certified",
+            detail=(f"{self.detail}: f {relation} on {len(self.boxes)} box(es), {self.subdivisions} "
+                    f"cells per axis, up to {self.refine} bisections; smallest certified margin {margin}"),
+            passed=tally["failed"] == 0,
             seconds=time.perf_counter() - start,
         )
