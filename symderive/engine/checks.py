@@ -260,7 +260,7 @@ class IntervalCheck:
                         self._certify(cell, 0, tally)
         finally:
             iv.dps = saved
-        margin = "none" if tally["margin"] is None else mpmath.nstr(tally["margin"], 3)
+        margin = "none" if tally["margin"] is None else f"{float(tally['margin']):.3g}"
         relation = "> 0" if self.sign > 0 else "< 0"
         return CheckRecord(
             method=self.method,
