@@ -201,8 +201,9 @@ def test_hostile_derivation_renders_escaped() -> None:
 
 
 def test_derivation_names_must_be_identifiers() -> None:
-    with pytest.raises(ValueError, match="not a Python identifier"):
-        document.emit({"bad name": hostile_result("bad name")})
+    for name in ("bad name", "θ_case"):
+        with pytest.raises(ValueError, match="not an ASCII Python identifier"):
+            document.emit({name: hostile_result(name)})
 
 
 def test_missing_engine_is_a_clear_error(monkeypatch, tmp_path, capsys) -> None:

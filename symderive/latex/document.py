@@ -108,9 +108,9 @@ def _verdict(methods: Sequence[Mapping]) -> Markup:
 
 
 def _name(result: DerivationResult) -> Markup:
-    """The derivation's module name, a Python identifier and so safe inside \\label and \\input."""
-    if not result.name.isidentifier():
-        raise ValueError(f"derivation name {result.name!r} is not a Python identifier")
+    """The derivation's module name, an ASCII identifier and so safe in \\label and \\input."""
+    if not (result.name.isascii() and result.name.isidentifier()):
+        raise ValueError(f"derivation name {result.name!r} is not an ASCII Python identifier")
     return Markup(result.name)
 
 
