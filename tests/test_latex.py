@@ -146,6 +146,12 @@ def test_numbers_are_printed_in_math_mode(value, expected) -> None:
     assert document.number(value) == expected
 
 
+def empty_result(name: str = "empty_case") -> DerivationResult:
+    """A derivation with no steps and no claims (still a section of its own)."""
+    return DerivationResult(name=name, title="Nothing", paper_reference="none", summary="",
+                            steps=(), claims=(), exports={}, seconds=0.0)
+
+
 def _table_rows(tex: str) -> list[list[str]]:
     return [[cell.strip() for cell in line.rstrip(" \\").split(" & ")]
             for line in tex.splitlines() if line.startswith(r"\symderivecheck{")]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from test_latex import hostile_result
+from test_latex import empty_result, hostile_result
 
 from symderive.cli import main
 from symderive.latex import document
@@ -43,9 +43,10 @@ def test_pdf_is_byte_for_byte_reproducible(compiled, results) -> None:
     assert compile_outputs(document.emit(results)).pdf == compiled.pdf
 
 
-def test_hostile_text_compiles() -> None:
-    hostile = compile_outputs(document.emit({"hostile_case": hostile_result()}))
-    assert hostile.pages >= 2
+def test_hostile_and_empty_derivations_compile() -> None:
+    hostile = compile_outputs(document.emit({"hostile_case": hostile_result(),
+                                             "empty_case": empty_result()}))
+    assert hostile.pages >= 3
     assert "Missing character" not in hostile.log
     assert hostile.undefined_references == []
 
