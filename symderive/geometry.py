@@ -20,6 +20,10 @@ SAFE_NORM_RANGE = (1e-145, 1e145)
 VELTKAMP_FACTOR = 134217729.0
 #: refinements of the orthogonal part in near_parallel_angles
 REFINEMENTS = 2
+#: teacher_pairs: pair a student with a teacher within this distance relative to its norm
+PAIRING_DISTANCE = 0.25
+#: teacher_pairs: largest B·K·K*·d for the nearest-teacher search
+PAIR_SEARCH_ELEMENTS = 1 << 20
 
 
 def row_norms(rows: np.ndarray) -> np.ndarray:
@@ -155,3 +159,33 @@ def supplement_angles(left: np.ndarray, right: np.ndarray, left_rows: np.ndarray
         cosine[index] = sign * cos_small
         sine[index] = sin_small
     return supplement, cosine, sine
+
+
+def teacher_pairs(student: np.ndarray, teacher: np.ndarray) -> np.ndarray | None:
+    """For students (B, K, d) and teachers (B, K*, d): the teacher paired with each student, or −1.
+
+    Student k (in order) takes the nearest teacher not taken yet if ‖w_k − w*_t‖ ≤ PAIRING_DISTANCE·‖w_k‖.
+    Above PAIR_SEARCH_ELEMENTS (B·K·K*·d) only teacher k is considered for student k.  None when no
+    student is paired.  Pairing is what lets the gradient near the teacher be evaluated as sums of
+    small differences (see the kernels); it never changes the value, only the rounding.
+    """
+    networks, K, d = student.shape
+    teachers = teacher.shape[1]
+    norms = row_norms(student)
+    pairs = np.full((networks, K), -1, dtype=np.int64)
+    if networks * K * teachers * d <= PAIR_SEARCH_ELEMENTS:
+        distances = row_norms(student[:, :, None, :] - teacher[:, None, :, :])
+        taken = np.zeros((networks, teachers), dtype=bool)
+        network = np.arange(networks)
+        for k in range(K):
+            candidates = np.where(taken, np.inf, distances[:, k])
+            nearest = np.argmin(candidates, axis=-1)
+            close = (candidates[network, nearest] <= PAIRING_DISTANCE * norms[:, k]) & (norms[:, k] > 0)
+            pairs[close, k] = nearest[close]
+            taken[network[close], nearest[close]] = True
+    else:
+        own = min(K, teachers)
+        close = ((row_norms(student[:, :own] - teacher[:, :own]) <= PAIRING_DISTANCE * norms[:, :own])
+                 & (norms[:, :own] > 0))
+        pairs[:, :own] = np.where(close, np.arange(own), -1)
+    return pairs if np.any(pairs >= 0) else None

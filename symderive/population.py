@@ -30,7 +30,7 @@ from typing import NamedTuple
 import numpy as np
 
 from symderive._generated import population_kernel, terms
-from symderive.geometry import pairwise_angles, row_norms, unit_rows
+from symderive.geometry import pairwise_angles, row_norms, teacher_pairs, unit_rows
 from symderive.kernels import c_backend
 from symderive.validation import as_float_array, check_option, weights_pair
 
@@ -101,8 +101,9 @@ def _gradient(student: np.ndarray, teacher: np.ndarray, backend: str) -> np.ndar
         c_backend.run_batched("symderive_gradient", student, teacher, [gradient])
         return gradient
     units, norms, directions, signs = _numpy_units(student, teacher)
+    pairs = teacher_pairs(student, np.broadcast_to(teacher, (student.shape[0],) + teacher.shape[1:]))
     gradient = population_kernel.population_gradient(units, norms, directions, signs,
-                                                     student.shape[-2])
+                                                     student.shape[-2], pairs)
     return np.where((norms[:, :student.shape[-2]] > 0)[..., None], gradient, 0.0)
 
 

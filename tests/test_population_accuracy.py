@@ -192,3 +192,33 @@ def test_zero_rows(reference, backend):
     assert np.all(np.max(np.abs(gradient[kept] - expected), axis=1) <= BOUND * scales)
     loss, scale = reference_loss(reference, W[kept], W_star[1:])
     assert abs(population_loss(W, W_star, backend=backend) - loss) <= BOUND * scale
+
+
+@st.composite
+def near_teacher(draw) -> tuple[np.ndarray, np.ndarray]:
+    """A teacher (K*, d) and a student made of a permutation of its rows, each moved by a relative
+    1e-15..1e-12, with norms from about 1e-150 to 1e150; sometimes one more unit on either side."""
+    K, d = draw(st.integers(1, 4)), draw(st.integers(2, 6))
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    teacher = np.ldexp(rng.standard_normal((K, d)),
+                       np.array([draw(st.integers(-498, 498)) for _ in range(K)])[:, None])
+    sizes = 10.0 ** np.array([draw(st.floats(-15, -12)) for _ in range(K)])
+    moves = rng.standard_normal((K, d)) * (sizes * np.linalg.norm(teacher, axis=1))[:, None]
+    student = (teacher + moves)[rng.permutation(K)]
+    extra = draw(st.sampled_from(["none", "student", "teacher"]))
+    if extra == "student":
+        student = np.concatenate([student, rng.standard_normal((1, d))])
+    elif extra == "teacher":
+        teacher = np.concatenate([teacher, rng.standard_normal((1, d))])
+    return student, teacher
+
+
+@given(near_teacher())
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_gradient_near_the_teacher_relative_to_itself(reference, pair):
+    """Paired evaluation: the gradient (about 1e-12 of its terms) to 1e-12 of its own norm."""
+    W, W_star = pair
+    expected, _ = reference_gradient(reference, W, W_star)
+    for backend in BACKENDS:
+        error = np.linalg.norm(population_gradient(W, W_star, backend=backend) - expected)
+        assert error <= 1e-12 * np.linalg.norm(expected), (backend, error / np.linalg.norm(expected))
