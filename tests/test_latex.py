@@ -21,7 +21,7 @@ THETA = sympy.Symbol("theta", real=True)
 W, E, W_STAR = vectors("w e wstar")
 
 #: Every character LaTeX treats specially, and Unicode the derivations write in prose.
-HOSTILE = "_ % & # $ { } ~ ^ \\ < > | \" θ π ‖w‖ · − ≤ ≥ ½ ∫ ² ᵀ ∃ \u2603 \t end"
+HOSTILE = "[x] _ % & # $ { } ~ ^ \\ < > | \" θ π ‖w‖ · − ≤ ≥ ½ ∫ ² ᵀ ∃ \u2603 \t end"
 
 
 def hostile_result(name: str = "hostile_case") -> DerivationResult:
