@@ -102,6 +102,7 @@ def test_printer_follows_the_paper_notation() -> None:
     assert to_latex(Indicator(sympy.Symbol("z") > 0)) == r"\mathbf{1}[z > 0]"
     assert to_latex(sympy.Symbol("a%b")) == r"\text{a\%b}"  # names are escaped when not LaTeX
     assert to_latex(sympy.Symbol(r"\mathbf{e}\mathbf{n}^{\top}")) == r"\mathbf{e}\mathbf{n}^{\top}"
+    assert to_latex(sympy.Symbol("M_{(j,j'),k}")) == "M_{(j,j'),k}"
     assert to_latex(sympy.Symbol("{x^}")) == r"\text{\{x\textasciicircum{}\}}"
     assert to_latex(sympy.Symbol(r"\undefined{x}")) == r"\text{\textbackslash{}undefined\{x\}}"
     assert to_latex(sympy.Symbol("xscr")) == r"\text{\textbackslash{}mathscr\{x\}}"  # no mathrsfs

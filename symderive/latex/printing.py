@@ -42,7 +42,7 @@ QUAD = 4
 MAX_ROWS = 12
 
 
-_SAFE_NAME = re.compile(r"(?:\\[A-Za-z]+|[A-Za-z0-9'*., {}]|[_^](?=[{A-Za-z0-9\\]))+")
+_SAFE_NAME = re.compile(r"(?:\\[A-Za-z]+|[A-Za-z0-9'*.,()+=/ {}-]|[_^](?=[{A-Za-z0-9\\]))+")
 
 
 #: Commands a symbol name may contain: those of the Greek letters and accents SymPy's translation
