@@ -85,7 +85,7 @@ def mp_separable_l(M: mpmath.matrix, M_star: mpmath.matrix, K: int) -> mpmath.ma
     """L = M*_off − M_off M_r⁻¹ M*_r (M_r, M*_r: the rows (j, j); M_off, M*_off: the others)."""
     diag, off = diagonal_rows(K), off_diagonal_rows(K)
     M_r, M_off = select_rows(M, diag), select_rows(M, off)
-    return select_rows(M_star, off) - M_off * mpmath.lu_solve(M_r, select_rows(M_star, diag))
+    return select_rows(M_star, off) - M_off * mpmath.inverse(M_r) * select_rows(M_star, diag)
 
 
 def defining_projected_gradients(student: Sequence, teacher: Sequence) -> list:

@@ -130,5 +130,5 @@ def derive(inputs: dict) -> Derivation:
         summary=__doc__.strip().splitlines()[0],
         steps=steps,
         claims=(claim,),
-        exports={"matrix_entry": entry_stated},
+        exports={"matrix_entry": entry_stated, "entry_cos_u": COS_U, "entry_cos_e": COS_E},
     )
