@@ -71,6 +71,7 @@ def test_escape_replaces_every_special_character(char) -> None:
 def test_escape_maps_unicode_and_keeps_braces_balanced() -> None:
     assert _balanced(escape(HOSTILE))
     assert escape("ab_c%d&e") == r"ab\_c\%d\&e"
+    assert escape("w*_k, θ_jk") == r"\ensuremath{w^{*}_{k}}, \ensuremath{\theta_{jk}}"
     assert escape("w_j in R^3, d^2J") == (r"\ensuremath{w_{j}} in \ensuremath{R^{3}}, "
                                           r"d\textasciicircum{}2J")
     assert escape("θ ≤ π") == r"\ensuremath{\theta} \ensuremath{\le} \ensuremath{\pi}"

@@ -5,7 +5,8 @@ in prose (θ, π, ‖w‖, ·, −, ≤, ², ∫, ...) is mapped to its LaTeX fo
 hold breaks the document.  A character without a mapping is printed as its code point (U+2203),
 visibly, rather than passed to LaTeX.  ASCII shorthand the claims use (``||w||``, ``pi``, ``<=``) is
 left as written, apart from ``||x||``, which becomes ‖x‖, a one-letter name with a short script
-(``w_j``, ``R^3``), which is typeset as mathematics, and ``~`` (in "x ~ N(0, I)"), printed as ∼.
+(``w_j``, ``w*_k``, ``θ_jk``, ``R^3``), which is typeset as mathematics, and ``~`` (as in
+"x ~ N(0, I)"), printed as ∼.
 """
 
 from __future__ import annotations
@@ -51,7 +52,8 @@ _MATH = {
     "υ": r"\upsilon", "ϑ": r"\vartheta", "Π": r"\Pi", "Ψ": r"\Psi", "Γ": r"\Gamma", "Ξ": r"\Xi",
     "∝": r"\propto", "∠": r"\angle", "⊙": r"\odot", "∥": r"\parallel", "∦": r"\nparallel",
     "≺": r"\prec", "≻": r"\succ", "⪯": r"\preceq", "⪰": r"\succeq", "⊇": r"\supseteq",
-    "⊃": r"\supset", "∋": r"\ni", "↔": r"\leftrightarrow", "⟶": r"\longrightarrow", "∼": r"\sim", "≡": r"\equiv", "≪": r"\ll", "≫": r"\gg", "≅": r"\cong",
+    "⊃": r"\supset", "∋": r"\ni", "↔": r"\leftrightarrow", "⟶": r"\longrightarrow",
+    "∼": r"\sim", "≡": r"\equiv", "≪": r"\ll", "≫": r"\gg", "≅": r"\cong",
     "≃": r"\simeq", "⊤": r"\top", "⟂": r"\perp", "∅": r"\emptyset", "ℓ": r"\ell", "∓": r"\mp",
     "∖": r"\setminus", "⊕": r"\oplus", "⋅": r"\cdot", "∙": r"\bullet", "†": r"\dagger",
     "↑": r"\uparrow", "↓": r"\downarrow", "⌊": r"\lfloor", "⌋": r"\rfloor", "⌈": r"\lceil",
@@ -85,9 +87,16 @@ def _character(char: str) -> str:
     return r"\textsf{[U+%04X]}" % ord(char)
 
 
-#: A one-letter name with a short alphanumeric subscript or superscript: w_j, I_d, R^3, x_{12}.
-_SCRIPTED = re.compile(r"(?<![A-Za-z0-9\\])([A-Za-z])(?:(_)(\{[A-Za-z0-9]{1,3}\}|[A-Za-z0-9]{1,3})"
-                       r"|(\^)(\{[A-Za-z0-9]{1,3}\}|[0-9]{1,2}|[A-Za-z]))(?![A-Za-z0-9])")
+_GREEK_LETTERS = "".join(char for char in _MATH if unicodedata.category(char) in ("Ll", "Lu")
+                         and "GREEK" in unicodedata.name(char, ""))
+
+#: A one-letter name (Latin or Greek, optionally starred) with a short alphanumeric subscript or
+#: superscript: w_j, w*_k, θ_jk, Σ_a, I_d, R^3, x_{12}.
+_SCRIPTED = re.compile(
+    rf"(?<![A-Za-z0-9\\])([A-Za-z{_GREEK_LETTERS}])(\*?)"
+    r"(?:(_)(\{[A-Za-z0-9']{1,3}\}|[A-Za-z0-9']{1,3})|(\^)(\{[A-Za-z0-9]{1,3}\}|[0-9]{1,2}|[A-Za-z]))"
+    r"(?![A-Za-z0-9])"
+)
 
 
 def _plain(text: str) -> str:
@@ -99,10 +108,13 @@ def escape(text: str) -> str:
     text = unicodedata.normalize("NFC", _DOUBLE_BARS.sub(lambda m: f"‖{m.group(1)}‖", str(text)))
     pieces, start = [], 0
     for match in _SCRIPTED.finditer(text):
-        base, underscore, subscript, caret, superscript = match.groups()
+        base, star, underscore, subscript, caret, superscript = match.groups()
         mark, script = (underscore, subscript) if underscore else (caret, superscript)
+        name = _MATH.get(base, base) + ("^{*}" if star else "")
+        if star and caret:
+            name = "{%s}" % name
         pieces.append(_plain(text[start:match.start()]))
-        pieces.append(r"\ensuremath{%s%s{%s}}" % (base, mark, script.strip("{}")))
+        pieces.append(r"\ensuremath{%s%s{%s}}" % (name, mark, script.strip("{}")))
         start = match.end()
     pieces.append(_plain(text[start:]))
     return "".join(pieces)
