@@ -19,7 +19,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from derivations._common import (
-    A_NORM, B_NORM, THETA, W_NORM, mp_angle, mp_function, mp_norm, mp_population_loss,
+    A_NORM,
+    B_NORM,
+    THETA,
+    W_NORM,
+    mp_angle,
+    mp_function,
+    mp_norm,
+    mp_population_loss,
 )
 from symderive.population import population_gradient, population_loss
 

@@ -21,6 +21,7 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from importlib import resources
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -63,7 +64,7 @@ def compile_shared(source: str, target: Path, flags: tuple[str, ...] = FLAGS) ->
         output = Path(work) / target.name
         command = [compiler(), *flags, str(source_path), "-o", str(output), "-lm"]
         try:
-            run = subprocess.run(command, capture_output=True, text=True, timeout=120)
+            run = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
         except (OSError, subprocess.TimeoutExpired) as error:
             raise KernelUnavailableError(f"running the C compiler failed: {error}") from None
         if run.returncode != 0:
@@ -120,7 +121,7 @@ def _threads() -> int:
 def _slices(networks: int, pairs_per_network: int) -> list[slice]:
     threads = min(_threads(), networks) if networks * pairs_per_network >= THREAD_THRESHOLD else 1
     bounds = np.linspace(0, networks, threads + 1).astype(int)
-    return [slice(int(a), int(b)) for a, b in zip(bounds[:-1], bounds[1:], strict=True) if b > a]
+    return [slice(int(a), int(b)) for a, b in pairwise(bounds) if b > a]
 
 
 def run_batched(name: str, student: np.ndarray, teacher: np.ndarray, outputs: list[np.ndarray],
