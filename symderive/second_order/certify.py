@@ -154,7 +154,8 @@ def _eigenvalue_lower_bound(mid: np.ndarray, radius: np.ndarray) -> float:
     """A proved lower bound of λ_min over the symmetric matrices in [mid ± radius], or −inf."""
     n = mid.shape[0]
     symmetric = (mid + mid.T) / 2
-    rho = _spectral_radius_bound(radius + UNIT_ROUNDOFF * np.abs(symmetric))
+    # A true Hessian H = Hᵀ on the box has |H − (mid + midᵀ)/2| ≤ (rad + radᵀ)/2 ≤ max(rad, radᵀ).
+    rho = _spectral_radius_bound(np.maximum(radius, radius.T) + UNIT_ROUNDOFF * np.abs(symmetric))
     estimate = float(np.linalg.eigvalsh(symmetric)[0])
     scale = float(np.max(np.abs(symmetric)))
     mu = estimate - 1e-9 * scale
@@ -163,7 +164,8 @@ def _eigenvalue_lower_bound(mid: np.ndarray, radius: np.ndarray) -> float:
     rho += _upper(UNIT_ROUNDOFF * float(np.max(np.abs(np.diag(shifted)))), 2)
     if not _cholesky_proves_positive(shifted):
         return -math.inf
-    return mu - rho if mu >= 0 else mu - rho * (1 + 4 * UNIT_ROUNDOFF)
+    bound = mu - rho
+    return bound - 2 * UNIT_ROUNDOFF * abs(bound) - SMALLEST_SUBNORMAL
 
 
 def _krawczyk(centre: np.ndarray, teacher_points: list, inverse: np.ndarray, radius: float):
