@@ -97,3 +97,15 @@ def test_refine_rejects_bad_options():
         symderive.refine_critical_point(np.eye(2), np.eye(2), tol=-1.0)
     with pytest.raises(ValueError, match="digits"):
         symderive.refine_critical_point(np.eye(2), np.eye(2), digits=0)
+
+
+def test_a_saddle_is_certified_as_a_critical_point_but_not_a_minimum():
+    """Newton (merit ‖∇J‖) from the 4th of four seeded starts (k = 3) lands on a saddle."""
+    rng = np.random.default_rng(0)
+    start = [rng.standard_normal((3, 3)) / np.sqrt(3) for _ in range(4)][3]
+    point = symderive.refine_critical_point(start, np.eye(3), max_iterations=100)
+    assert point.converged
+    certificate = symderive.certify_critical_point(point.weights, np.eye(3))
+    smallest = np.linalg.eigvalsh(symderive.population_hessian(point.weights, np.eye(3)))[0]
+    assert smallest < 0 and not certificate.is_minimum
+    assert smallest - 1e-6 <= certificate.hessian_min_eigenvalue_lower_bound <= smallest
