@@ -11,13 +11,16 @@ with u_k = w_k for M and w*_k for M*.  Rows are ordered (j, j′) = (1, 1), (1, 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import mpmath
 import sympy
 
 from derivations._common import dot, gate, mp_angle, mp_norm, network_output
 from symderive.engine.defining import polar_quadrature
+from symderive.engine.model import CheckRecord
 
 
 def paper_entry(theta, cos_u_ejp, cos_ej_ejp, lib=sympy):
@@ -116,3 +119,28 @@ def defining_projected_gradients(student: Sequence, teacher: Sequence) -> list:
 def plane_vector(norm, angle) -> list:
     """norm·(cos angle, sin angle) in mpmath."""
     return [norm * mpmath.cos(angle), norm * mpmath.sin(angle)]
+
+
+@dataclass(frozen=True)
+class SimulationCheck:
+    """A simulation (fixed seeds) whose outcome ``run_case(case)`` is a distance that must be small.
+
+    Used for dynamical claims (gradient descent ends at a predicted point); ``max_error`` is the
+    largest distance over the cases.
+    """
+
+    run_case: Callable[[dict], float]
+    cases: Sequence[dict]
+    tolerance: float
+    error_unit: str
+    detail: str
+    method: str = "simulation"
+
+    def run(self) -> CheckRecord:
+        start = time.perf_counter()
+        worst = max(float(self.run_case(case)) for case in self.cases)
+        return CheckRecord(
+            method=self.method, points=len(self.cases), max_error=worst, tolerance=self.tolerance,
+            error_unit=self.error_unit, detail=self.detail, passed=worst <= self.tolerance,
+            seconds=time.perf_counter() - start,
+        )
