@@ -58,14 +58,17 @@ def _pair_jacobians(c_w: sympy.Expr, c_e: sympy.Expr) -> tuple[sympy.Matrix, sym
     frame = {a[0]: A_NORM, a[1]: 0, a[2]: 0,
              b[0]: B_NORM * cos(THETA), b[1]: B_NORM * sin(THETA), b[2]: 0}
 
+    radicand = B_NORM**2 * sin(THETA) ** 2 + B_NORM**2 * cos(THETA) ** 2
+
     def in_frame(matrix: sympy.Matrix) -> sympy.Matrix:
-        # On 0 ≤ θ ≤ π: acos(cos θ) = θ and |sin θ| = sin θ.
-        return matrix.subs(frame).applyfunc(
-            lambda entry: sympy.simplify(
-                sympy.simplify(entry).replace(acos(cos(THETA)), THETA)
-                .replace(sympy.Abs(sin(THETA)), sin(THETA))
-            )
-        )
+        # On 0 ≤ θ ≤ π: √(‖b‖²(sin²θ + cos²θ)) = ‖b‖, acos(cos θ) = θ and √(1 − cos²θ) = sin θ.
+        matrix = matrix.subs(frame)
+        matrix = matrix.replace(lambda e: e.is_Pow and e.base == radicand,
+                                lambda e: B_NORM ** (2 * e.exp))
+        matrix = matrix.replace(acos(cos(THETA)), THETA)
+        matrix = matrix.replace(lambda e: e.is_Pow and e.base == 1 - cos(THETA) ** 2,
+                                lambda e: sin(THETA) ** (2 * e.exp))
+        return matrix.applyfunc(sympy.simplify)
 
     return in_frame(pair.jacobian(a)), in_frame(pair.jacobian(b))
 
@@ -196,7 +199,7 @@ def _steps(self_frame, cross_frame, self_coefficients, cross_coefficients) -> tu
              "leaves a = j out) gives S(a, b) = ∂G/∂a."),
         Step(Equation(s, self_frame),
              "∂G/∂a of the derived G in the coordinates of R³, then the frame a = ‖a‖e₁, "
-             "b = ‖b‖(cos θ e₁ + sin θ e₂); on [0, π], acos(cos θ) = θ and |sin θ| = sin θ.",
+             "b = ‖b‖(cos θ e₁ + sin θ e₂); on [0, π], acos(cos θ) = θ and √(1 − cos²θ) = sin θ.",
              claims=("hessian-pair-blocks",)),
         Step(Equation(c, cross_frame),
              "∂G/∂b in the same frame; it equals E[x xᵀ 1[aᵀx > 0] 1[bᵀx > 0]] by the "
