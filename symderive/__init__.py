@@ -20,6 +20,12 @@ _API = {
     "population_hessian": "symderive.second_order.hessian",
     "refine_critical_point": "symderive.second_order.refine",
     "certify_critical_point": "symderive.second_order.certify",
+    "normal_equation_matrices": "symderive.critical",
+    "two_relu_L": "symderive.critical",
+    "symmetric_fixed_point": "symderive.critical",
+    "symmetric_jacobian_eigenvalues": "symderive.critical",
+    "symmetric_weights": "symderive.critical",
+    "symmetric_coordinates": "symderive.critical",
 }
 
 __all__ = sorted(_API)
