@@ -86,16 +86,17 @@ def plot(data: dict, new_figure) -> dict:
     entries = list(data["k"].values())
     fractions.plot(ks, [entry["spurious_fraction"] for entry in entries], "o-")
     fractions.set_xlabel("k (W* = I_k, d = k)")
-    fractions.set_ylabel("fraction of runs ending in a spurious minimum")
+    fractions.set_ylabel("fraction of runs in a spurious minimum")
     fractions.set_ylim(bottom=0)
     for k, entry in zip(ks, entries):
         for family in entry["families"]:
             losses.scatter([k], [family["loss"]], s=8 + 60 * family["count"] / entry["runs"],
                            c="C0" if family["certified"] else "none", edgecolors="C0")
+    for axes in (fractions, losses):
+        axes.set_xticks(ks)
+        axes.set_xlim(ks[0] - 0.5, ks[-1] + 0.5)
     losses.set_xlabel("k")
     losses.set_ylabel("loss of the family (filled: certified)")
-    if any(entry["families"] for entry in entries):
-        losses.set_yscale("log")
     n = entries[0]["n"] - ks[0] if entries else 0
     figure.suptitle(f"spurious local minima, student width n = k + {n}, "
                     f"{entries[0]['runs'] if entries else 0} Xavier starts per k")
