@@ -9,7 +9,7 @@ from symderive.simulate.experiments.single_relu import Options
 
 distributed = pytest.importorskip("dask.distributed")
 
-TINY = Options(dim=4, radii=3, samples=20, reference_samples=500, steps=50)
+TINY = Options(dim=4, radii=3, samples=20, steps=50)
 
 
 def test_local_dask_cluster_runs_a_sweep_like_the_serial_executor():

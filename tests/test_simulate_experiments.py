@@ -9,8 +9,9 @@ import numpy as np
 import pytest
 
 from symderive import population_gradient
+from symderive.critical import two_relu_L
 from symderive.simulate import Sweep, run
-from symderive.simulate.experiments import multi_relu, single_relu, ssb, two_relu_l
+from symderive.simulate.experiments import multi_relu, single_relu, ssb
 
 
 def _data(name: str, options) -> dict:
@@ -18,18 +19,16 @@ def _data(name: str, options) -> dict:
     return json.loads(files[f"{name}.json"])["data"]
 
 
-def test_single_relu_starts_in_omega_converge_monotonically_and_two_estimates_agree():
-    options = single_relu.Options(dim=6, radii=4, samples=300, reference_samples=20_000, steps=400)
+def test_single_relu_starts_in_omega_converge_monotonically_and_match_the_exact_probability():
+    options = single_relu.Options(dim=6, radii=4, samples=400, steps=400)
     data = _data("single-relu", options)
     assert data["theorem_holds"]  # every start in Ω reached w*, with V = ½‖w − w*‖² never rising
     assert data["converged"] == [options.samples] * options.radii
-    # the Ω fraction of the descent starts and of the separate reference sample: independent draws
-    probability = np.asarray(data["omega_probability"]["value"])
-    start_fraction = np.asarray(data["in_omega_fraction"])
-    standard_error = np.sqrt(probability * (1 - probability) / options.samples
-                             + np.asarray(data["omega_probability"]["standard_error"]) ** 2)
-    assert np.all(np.abs(start_fraction - probability) <= 5 * standard_error)
-    assert probability[0] > probability[-1] > 0
+    # Monte Carlo (the descent's own starts) against the derivation's closed form, within 5 SE
+    exact = np.asarray(data["exact_probability"])
+    standard_error = np.sqrt(exact * (1 - exact) / options.samples)
+    assert np.all(np.abs(np.asarray(data["in_omega_fraction"]) - exact) <= 5 * standard_error)
+    assert np.all(exact >= np.asarray(data["bound"]))  # P ≥ (1 − ε)/2
 
 
 def test_ssb_symmetric_start_ends_at_the_papers_symmetric_fixed_point():
@@ -49,12 +48,12 @@ def test_ssb_symmetric_start_ends_at_the_papers_symmetric_fixed_point():
 
 @pytest.mark.parametrize("alpha", [0.3, 3 * math.pi / 8, 2.0, 7 * math.pi / 8])
 def test_two_relu_L_vanishes_when_the_teacher_is_a_student_and_mirrors(alpha):
-    L12, L21 = two_relu_l.two_relu_L(alpha, np.array([0.0, alpha]))
+    L12, L21 = two_relu_L(alpha, np.array([0.0, alpha]))
     assert np.max(np.abs(np.concatenate([L12, L21]))) < 1e-12
     beta = np.linspace(-math.pi, math.pi, 37)
     # reflecting the plane across the students' bisector swaps e₁ and e₂ and maps β to α − β
-    L12, L21 = two_relu_l.two_relu_L(alpha, beta)
-    M12, M21 = two_relu_l.two_relu_L(alpha, alpha - beta)
+    L12, L21 = two_relu_L(alpha, beta)
+    M12, M21 = two_relu_L(alpha, alpha - beta)
     np.testing.assert_allclose(L12, M21, atol=1e-12)
     np.testing.assert_allclose(L21, M12, atol=1e-12)
 
@@ -79,7 +78,7 @@ def test_two_relu_L_is_the_off_diagonal_residual_of_the_population_gradient(alph
     n = np.ones(2) + np.linalg.solve(slopes[diagonal], -base[diagonal])
     assert np.all(n > 0)  # a genuine network (the affine extension is only valid for n > 0)
     residual = projections(n)
-    L12, L21 = two_relu_l.two_relu_L(alpha, beta)
+    L12, L21 = two_relu_L(alpha, beta)
     np.testing.assert_allclose(np.diag(residual), 0.0, atol=1e-13)
     np.testing.assert_allclose([residual[0, 1], residual[1, 0]],
                                [-L12 / (2 * math.pi), -L21 / (2 * math.pi)], atol=1e-12)

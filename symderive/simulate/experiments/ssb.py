@@ -9,9 +9,11 @@ w_j = x·e_j + y·Σ_{k≠j} e_k.  The full K-unit gradient descent (not the red
   ends at W* (x, y) = (1, 0) instead;
 * ``paper``: (x, y) = (scale, 0), the start of the paper's figure.
 
-(x, y) are read off the iterate as the mean diagonal and mean off-diagonal entry; the largest deviation
-of the iterate from the family is recorded, as is the error (x − 1)² + (K − 1)·y² = ‖w_j − e_j‖².
-The symmetric run's end point is the empirical x_s.
+(x, y) are read off the iterate as the mean diagonal and mean off-diagonal entry
+(``symderive.critical.symmetric_coordinates``); the largest deviation of the iterate from the family
+is recorded, as is the error (x − 1)² + (K − 1)·y² = ‖w_j − e_j‖².  The fixed point x_s and the
+Jacobian eigenvalues there come from ``symderive.critical`` (derived and verified in
+derivations/symmetric_dynamics.py); the symmetric run's end point is recorded beside x_s.
 """
 
 from __future__ import annotations
@@ -55,31 +57,31 @@ class Options:
         require_nonnegative("perturbation", self.perturbation)
 
 
-def family(K: int, x: float, y: float) -> np.ndarray:
-    """The student x·I + y·(11ᵀ − I): row j is x·e_j + y·Σ_{k≠j} e_k."""
-    return x * np.eye(K) + y * (np.ones((K, K)) - np.eye(K))
+def _coordinates(W: np.ndarray) -> np.ndarray:
+    """(x, y, deviation) for a batch of (K, K) students: the family coordinates and the largest
+    |entry| of W − (y·11ᵀ + (x − y)·I)."""
+    from symderive.critical import symmetric_coordinates
 
-
-def family_coordinates(W: np.ndarray) -> np.ndarray:
-    """(x, y, deviation) for a batch of (K, K) students: mean diagonal, mean off-diagonal entry, and
-    the largest |entry| of W − family(x, y)."""
+    x, y = symmetric_coordinates(W)
     K = W.shape[-1]
-    diagonal = np.einsum("...ii->...i", W)
-    x = diagonal.mean(axis=-1)
-    y = (W.sum(axis=(-2, -1)) - diagonal.sum(axis=-1)) / (K * (K - 1))
-    off = np.ones((K, K), dtype=bool) & ~np.eye(K, dtype=bool)
-    deviation = np.maximum(np.max(np.abs(diagonal - x[..., None]), axis=-1),
-                           np.max(np.abs(W[..., off] - y[..., None]), axis=-1))
-    return np.stack([x, y, deviation], axis=-1)
+    family = y[:, None, None] * np.ones((K, K)) + (x - y)[:, None, None] * np.eye(K)
+    return np.stack([x, y, np.max(np.abs(W - family), axis=(-2, -1))], axis=-1)
 
 
 def run_units(K: int, steps: int, lr: float, scale: float, perturbation: float,
               record_every: int) -> dict:
     """The three runs for one K: (x, y) and error at every recorded step, and checks at the end."""
-    starts = np.stack([family(K, scale, scale), family(K, scale * (1 + perturbation), scale),
-                       family(K, scale, 0.0)])
+    from symderive.critical import (
+        symmetric_fixed_point,
+        symmetric_jacobian_eigenvalues,
+        symmetric_weights,
+    )
+
+    starts = np.stack([symmetric_weights(K, scale, scale),
+                       symmetric_weights(K, scale * (1 + perturbation), scale),
+                       symmetric_weights(K, scale, 0.0)])
     recorded = list(range(0, steps + 1, record_every))
-    _, observed = observe_descent(starts, np.eye(K), lr, recorded, family_coordinates)
+    _, observed = observe_descent(starts, np.eye(K), lr, recorded, _coordinates)
     path = np.stack(observed, axis=1)  # (start, time, [x, y, deviation])
     x, y = path[..., 0], path[..., 1]
     return {
@@ -91,6 +93,8 @@ def run_units(K: int, steps: int, lr: float, scale: float, perturbation: float,
                     "max_family_deviation": float(path[i, :, 2].max())}
             for i, start in enumerate(STARTS)
         },
+        "x_s": symmetric_fixed_point(K),
+        "jacobian_eigenvalues_at_x_s": list(symmetric_jacobian_eigenvalues(K)),
         "symmetric_end_point": float(x[0, -1]),
     }
 
@@ -114,7 +118,7 @@ def plot(data: dict, new_figure) -> dict:
         for start, run_data in runs.items():
             error_axes.semilogy(result["iterations"], run_data["error"], label=start)
             path_axes.plot(run_data["x"], run_data["y"], label=start)
-        x_s = result["symmetric_end_point"]
+        x_s = result["x_s"]
         path_axes.plot([0, 1], [0, 1], "k:", lw=0.8, label="y = x")
         path_axes.axline((1.0, 0.0), (x_s, x_s), color="grey", ls="--", lw=0.8,
                          label="through (1, 0) and (x_s, x_s)")

@@ -5,7 +5,8 @@ equations, projected on the student directions, read M·‖w‖ = M*·‖w*‖; 
 diagonal rows leaves L·‖w*‖ = 0 with L = M*_off − M_off·M_r⁻¹·M*_r.  For several teachers
 L·‖w*‖ = Σ_k L_k ‖w*_k‖, so if every teacher direction lies where L_12 has one strict sign, no critical
 point has these student directions.  The experiment draws L_12 and L_21 against β for the paper's
-student angles (3π/8 and 7π/8) and the signs of L_12 and L_21 over (β, α).
+student angles (3π/8 and 7π/8) and the signs of L_12 and L_21 over (β, α).  L comes from
+``symderive.critical.two_relu_L`` (derived and verified in derivations/separable_l.py).
 """
 
 from __future__ import annotations
@@ -41,39 +42,10 @@ class Options:
         require_integer_at_least("resolution", self.resolution, 1)
 
 
-def _plane(angle: np.ndarray) -> np.ndarray:
-    return np.stack([np.cos(angle), np.sin(angle)], axis=-1)
-
-
-def two_relu_L(alpha: np.ndarray, beta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(L_12, L_21) for students at angles 0 and α and a unit teacher at angle β (broadcast)."""
-    from symderive._generated import terms
-
-    alpha, beta = np.broadcast_arrays(np.asarray(alpha, float), np.asarray(beta, float))
-    students = [_plane(np.zeros_like(alpha)), _plane(alpha)]
-    teacher = _plane(beta)
-
-    def entry(j: int, j_prime: int, unit: np.ndarray) -> np.ndarray:
-        """Row (j, j′) of M or M*: 2π·e_j′ᵀ E[F(e_j, u)] for a unit vector u (Theorem 1)."""
-        e = students[j]
-        theta = np.arctan2(e[..., 0] * unit[..., 1] - e[..., 1] * unit[..., 0],
-                           np.sum(e * unit, axis=-1))
-        theta, cosine, sine = np.abs(theta), np.cos(theta), np.abs(np.sin(theta))
-        gating = (terms.gating_u_coefficient(theta, cosine, sine)[..., None] * unit
-                  + terms.gating_e_coefficient(theta, cosine, sine)[..., None] * e)
-        return 2 * math.pi * np.sum(students[j_prime] * gating, axis=-1)
-
-    M_r = np.stack([np.stack([entry(j, j, students[k]) for k in range(2)], -1) for j in range(2)], -2)
-    M_off = np.stack([np.stack([entry(j, 1 - j, students[k]) for k in range(2)], -1)
-                      for j in range(2)], -2)
-    M_star_r = np.stack([entry(j, j, teacher) for j in range(2)], -1)
-    M_star_off = np.stack([entry(j, 1 - j, teacher) for j in range(2)], -1)
-    L = M_star_off - (M_off @ np.linalg.solve(M_r, M_star_r[..., None]))[..., 0]
-    return L[..., 0], L[..., 1]
-
-
 def sign_rows(alphas: list[float], betas: list[float]) -> list[list[list[int]]]:
     """Signs of L_12 and L_21 on the grid alphas × betas: [sign L_12 rows, sign L_21 rows]."""
+    from symderive.critical import two_relu_L
+
     L12, L21 = two_relu_L(np.asarray(alphas)[:, None], np.asarray(betas)[None, :])
     return [np.sign(L12).astype(int).tolist(), np.sign(L21).astype(int).tolist()]
 
@@ -86,6 +58,8 @@ def run(options: Options, sweep: Sweep) -> dict:
         {"alphas": alphas[begin:begin + ROWS_PER_TASK], "betas": betas}
         for begin in range(0, n, ROWS_PER_TASK)
     ])
+    from symderive.critical import two_relu_L
+
     beta_curve = np.linspace(0.0, 2 * math.pi, options.points)
     curves = []
     for angle in options.student_angles:
