@@ -31,8 +31,17 @@ import sympy
 from sympy import acos, cos, pi, sin, sqrt
 
 from derivations._common import (
-    A_NORM, B_NORM, THETA, W_NORM, mp_angle, mp_function, mp_norm, mp_population_gradient,
-    np_network_output, random_vectors, signed_units,
+    A_NORM,
+    B_NORM,
+    THETA,
+    W_NORM,
+    mp_angle,
+    mp_function,
+    mp_norm,
+    mp_population_gradient,
+    np_network_output,
+    random_vectors,
+    signed_units,
 )
 from symderive.engine.checks import FiniteDifferenceCheck, MonteCarloCheck, SymbolicCheck
 from symderive.engine.defining import standard_normal
@@ -40,7 +49,7 @@ from symderive.engine.gaussian import AngleDomain, PlaneVector, gated_expectatio
 from symderive.engine.model import Claim, Derivation, Step
 from symderive.latex.notation import Equation, Gradient, Terms, vectors
 
-REQUIRES: tuple[str, ...] = ("expected_gating",)
+REQUIRES: tuple[str, ...] = ("arccos_kernel", "expected_gating")
 
 #: the frame basis of a pair term: name -> (row factor, column factor) of the outer product
 BASIS = ("identity", "ee", "en", "ne", "nn")
@@ -184,8 +193,8 @@ def _steps(self_frame, cross_frame, self_coefficients, cross_coefficients) -> tu
     gradient = sympy.Sum(sympy.Symbol("s_a") * pair(w_j, u_a), (a_index, 1, units))
     diagonal = Terms(identity / 2, sympy.Sum(sympy.Symbol("s_a") * self_(w_j, u_a), (a_index, 1, units)))
     normal = (u_hat - sympy.cos(THETA) * e) / sympy.sin(THETA)
-    limit_0 = lambda f: sympy.Limit(f, THETA, 0, "+")  # noqa: E731
-    limit_pi = lambda f: sympy.Limit(f, THETA, pi, "-")  # noqa: E731
+    limit_0 = lambda f: sympy.Limit(f, THETA, 0, "+")
+    limit_pi = lambda f: sympy.Limit(f, THETA, pi, "-")
     c, s = sympy.Symbol("C"), sympy.Symbol("S")
     return (
         Step(Equation(Gradient(sympy.Function("J")(sympy.Symbol("W")), w_j), gradient),
@@ -251,6 +260,11 @@ def derive(inputs: dict) -> Derivation:
     }
     order = sorted(limits)
 
+    # Third order at θ → 0 and θ → π (φ = π − θ): the kernel's cusp, why Newton loses a derivative there.
+    angular = inputs["arccos_kernel"]["kernel"] / (A_NORM * B_NORM)
+    phi = sympy.Symbol("phi", positive=True)
+    cusps = sympy.Matrix([sympy.series(angular - cos(THETA) / 2, THETA, 0, 4).removeO(),
+                          sympy.series(angular.subs(THETA, pi - phi), phi, 0, 4).removeO()])
     c_w_mp, c_e_mp = mp_function(c_w, THETA, W_NORM), mp_function(c_e, THETA, W_NORM)
     cross_mp = {n: mp_function(e, THETA) for n, e in cross_coefficients.items()}
     self_mp = {n: mp_function(e, THETA, A_NORM, B_NORM) for n, e in self_coefficients.items()}
@@ -294,8 +308,9 @@ def derive(inputs: dict) -> Derivation:
             statement=("d^2J/dw_j dw_l = C(w_j, w_l) (j != l), d^2J/dw_j^2 = I/2 + sum_{a != j} s_a "
                        "S(w_j, u_a); C = (pi-theta)/(2pi) I + sin(2theta)/(4pi) (ee' - nn') + "
                        "sin^2(theta)/(2pi) (en' + ne'), S = |b| sin(theta)/(2pi |a|) (I - ee' + nn')"),
-            assumptions=("x ~ N(0, I_d)", "||a||, ||b|| > 0", "0 < theta < pi (limits: claim "
-                         "hessian-limits)", "n = unit vector of b - (b.e)e"),
+            assumptions=("x ~ N(0, I_d)", "||a||, ||b|| > 0",
+                         "0 < theta < pi (limits: claim hessian-limits)",
+                         "n = unit vector of b - (b.e)e"),
             checks=(
                 SymbolicCheck(cross_frame, _plane_moment_matrix(),
                               detail="C from differentiating G equals E[x x' 1[a.x>0] 1[b.x>0]] by "
@@ -326,12 +341,17 @@ def derive(inputs: dict) -> Derivation:
         Claim(
             id="hessian-limits",
             statement=("theta -> 0: C -> I/2, S -> 0; theta -> pi: C -> 0, S -> 0; the Hessian is "
-                       "continuous at parallel and antiparallel pairs and absent at a zero row"),
+                       "continuous at parallel and antiparallel pairs (third derivatives are not: "
+                       "the kernel has a theta^3 cusp) and absent at a zero row"),
             assumptions=("||a||, ||b|| > 0",),
             checks=(
                 SymbolicCheck(sympy.Matrix([limits[key] for key in order]),
                               sympy.Matrix([limits_stated[key] for key in order]),
                               detail="one-sided limits of the ten frame coefficients at 0 and pi"),
+                SymbolicCheck(cusps, sympy.Matrix([THETA**3, phi**3]) / (6 * pi),
+                              detail="kernel series: k/(|a||b|) - cos(theta)/2 = theta^3/(6 pi) + "
+                                     "O(theta^4), k/(|a||b|) = phi^3/(6 pi) + O(phi^4) at theta = "
+                                     "pi - phi: C^2 but not C^3 at parallel pairs"),
                 FiniteDifferenceCheck(gradient_entry, hessian_row, flat_student, row_points(parallel),
                                       tolerance=1e-14,
                                       detail="K = 3, K* = 2, d = 3 with a student row parallel to a "

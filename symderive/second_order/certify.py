@@ -25,7 +25,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-import mpmath
 import numpy as np
 from mpmath import iv
 from mpmath.libmp import round_ceiling, round_floor, to_float

@@ -61,7 +61,7 @@ def run(options: Options, sweep: Sweep) -> dict:
                              [{"k": k, "weights": family["weights"]} for k, family in representatives])
     census = {}
     for k in options.k:
-        counts, families, lr_used = merged[k]
+        counts, _, lr_used = merged[k]
         census[str(k)] = {
             "n": k + options.extra_units,
             "runs": options.runs,
