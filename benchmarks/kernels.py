@@ -5,9 +5,11 @@
 (b) K = d = 6, B = 4096 networks: C-backend gradients per second against (i) a per-network NumPy
     evaluation with arccos of a clipped cosine broadcast over pairs (as the paper's own code does),
     goal >= 100x, and (ii) the batched NumPy backend (Gram matrices, atan2, batched matmul), goal >= 6x.
-(c) gradient descent, K = d = 10, 1000 networks, 10^4 steps: C loop against the batched NumPy loop.
+(c) gradient descent, K = d = 10, 1000 networks, 10^4 steps: C loop against the batched NumPy loop
+    (per step; the NumPy loop runs 10^3 steps unless --full).
 
-Usage: python benchmarks/kernels.py [a] [b] [c]   (default: all).  Also prints the peak RSS of (a).
+Usage: python benchmarks/kernels.py [a] [b] [c] [--full]   (default: all).  Also prints the peak RSS
+of (a).
 """
 
 from __future__ import annotations
@@ -22,14 +24,16 @@ from symderive.kernels import c_backend
 from symderive.population import gradient_descent, population_gradient
 
 
-def best_time(function, repeats: int = 3) -> float:
-    """The fastest of ``repeats`` runs (seconds)."""
-    times = []
+def best_times(functions: dict, repeats: int = 3) -> dict:
+    """The fastest of ``repeats`` runs of each function (seconds), the runs interleaved so that a
+    change of machine load affects all of them alike."""
+    best = dict.fromkeys(functions, float("inf"))
     for _ in range(repeats):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return min(times)
+        for name, function in functions.items():
+            start = time.perf_counter()
+            function()
+            best[name] = min(best[name], time.perf_counter() - start)
+    return best
 
 
 def peak_rss_mib() -> float:
@@ -44,8 +48,9 @@ def benchmark_a(size: int = 1024) -> None:
     rss_before = peak_rss_mib()
     population_gradient(W, W_star, backend="numpy")
     rss_after = peak_rss_mib()
-    products = best_time(lambda: (W @ units.T, coefficients @ units))
-    kernel = best_time(lambda: population_gradient(W, W_star, backend="numpy"))
+    times = best_times({"products": lambda: (W @ units.T, coefficients @ units),
+                        "kernel": lambda: population_gradient(W, W_star, backend="numpy")}, 5)
+    products, kernel = times["products"], times["kernel"]
     print(f"(a) K = d = {size}: NumPy gradient {kernel * 1e3:.0f} ms, matrix products "
           f"{products * 1e3:.0f} ms, ratio {kernel / products:.2f} (goal <= 1.25)")
     print(f"    peak RSS {rss_after:.0f} MiB (before the first gradient {rss_before:.0f} MiB; "
@@ -69,33 +74,48 @@ def benchmark_b(networks: int = 4096, size: int = 6) -> None:
     rng = np.random.default_rng(1)
     W, W_star = rng.standard_normal((networks, size, size)), rng.standard_normal((networks, size, size))
     c_backend.library()
-    c_time = best_time(lambda: population_gradient(W, W_star, backend="c"), 5)
-    batched = best_time(lambda: population_gradient(W, W_star, backend="numpy"))
-    loop = best_time(lambda: [paper_style_gradient(w, t) for w, t in zip(W, W_star)], 1)
+    times = best_times({
+        "c": lambda: population_gradient(W, W_star, backend="c"),
+        "batched": lambda: population_gradient(W, W_star, backend="numpy"),
+        "loop": lambda: [paper_style_gradient(w, t) for w, t in zip(W, W_star, strict=True)],
+    }, 3)
+    c_time, batched, loop = times["c"], times["batched"], times["loop"]
     print(f"(b) K = d = {size}, B = {networks}: C {networks / c_time:,.0f} gradients/s; "
           f"per-network NumPy (arccos) {networks / loop:,.0f}/s -> {loop / c_time:.0f}x (goal >= 100x); "
           f"batched NumPy {networks / batched:,.0f}/s -> {batched / c_time:.1f}x (goal >= 6x)")
 
 
-def benchmark_c(networks: int = 1000, size: int = 10, steps: int = 10_000) -> None:
+def benchmark_c(networks: int = 1000, size: int = 10, steps: int = 10_000,
+                numpy_steps: int = 1000) -> None:
+    """The C loop runs all ``steps``; the NumPy loop, slower, runs ``numpy_steps`` (all with --full)
+    and the ratio is of the times per step, both measured here."""
     rng = np.random.default_rng(2)
     W_star = np.eye(size)
     W0 = W_star + 0.3 * rng.standard_normal((networks, size, size)) / np.sqrt(size)
     c_backend.library()
-    start = time.perf_counter()
-    c_result = gradient_descent(W0, W_star, lr=0.5, steps=steps, tol=0.0, backend="c")
-    c_time = time.perf_counter() - start
-    start = time.perf_counter()
-    np_result = gradient_descent(W0, W_star, lr=0.5, steps=steps, tol=0.0,
-                                           backend="numpy")
-    np_time = time.perf_counter() - start
-    difference = np.max(np.abs(c_result.weights - np_result.weights))
-    print(f"(c) descent K = d = {size}, {networks} networks, {steps} steps: C {c_time:.2f} s, "
-          f"batched NumPy {np_time:.2f} s -> {np_time / c_time:.1f}x; max |W_C − W_NumPy| "
-          f"{difference:.1e}, median final loss {np.median(c_result.loss):.2e}")
+
+    def timed(backend: str, count: int):
+        start = time.perf_counter()
+        result = gradient_descent(W0, W_star, lr=0.5, steps=count, tol=0.0, backend=backend)
+        return result, time.perf_counter() - start
+
+    c_result, c_time = timed("c", steps)
+    c_short, _ = timed("c", numpy_steps)
+    np_result, np_time = timed("numpy", numpy_steps)
+    difference = np.max(np.abs(c_short.weights - np_result.weights))
+    ratio = (np_time / numpy_steps) / (c_time / steps)
+    print(f"(c) descent K = d = {size}, {networks} networks: C {steps} steps {c_time:.1f} s "
+          f"({networks * steps / c_time:,.0f} network-steps/s); batched NumPy {numpy_steps} steps "
+          f"{np_time:.1f} s ({networks * numpy_steps / np_time:,.0f}/s) -> C {ratio:.1f}x per step; "
+          f"after {numpy_steps} steps max |W_C - W_NumPy| {difference:.1e}; "
+          f"median loss after {steps} steps {np.median(c_result.loss):.2e}")
 
 
 if __name__ == "__main__":
-    chosen = sys.argv[1:] or ["a", "b", "c"]
+    full = "--full" in sys.argv
+    chosen = [name for name in sys.argv[1:] if name != "--full"] or ["a", "b", "c"]
     for name in chosen:
-        {"a": benchmark_a, "b": benchmark_b, "c": benchmark_c}[name]()
+        if name == "c":
+            benchmark_c(numpy_steps=10_000 if full else 1000)
+        else:
+            {"a": benchmark_a, "b": benchmark_b}[name]()

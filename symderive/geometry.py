@@ -132,7 +132,7 @@ def near_parallel_angles(u: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, ...]
 
 def supplement_angles(left: np.ndarray, right: np.ndarray, left_rows: np.ndarray,
                       right_rows: np.ndarray, cosine: np.ndarray | None = None,
-                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                      self_offset: int | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """ψ = π − θ, cos θ, sin θ between every row of left (..., K, d) and right (..., M, d).
 
     ``left``/``right`` are the unit rows and ``left_rows``/``right_rows`` the rows themselves (for the
@@ -140,15 +140,24 @@ def supplement_angles(left: np.ndarray, right: np.ndarray, left_rows: np.ndarray
     (``cosine``, if given, must be left @ rightᵀ and is overwritten).  Elsewhere
     :func:`near_parallel_angles` gives σ with relative accuracy and ψ = π − σ (near-parallel) or
     ψ = σ (near-antiparallel), so ψ, and sin θ, keep their relative accuracy as θ → π.
+    ``self_offset``: left row i is right row i + self_offset (a unit with itself: θ = 0 exactly).
     """
     if cosine is None:
         cosine = left @ np.swapaxes(right, -1, -2)
-    np.clip(cosine, -1.0, 1.0, out=cosine)
     sine = np.square(cosine)
     np.subtract(1.0, sine, out=sine)
-    np.sqrt(sine, out=sine)
+    with np.errstate(invalid="ignore"):  # |c| > 1 by rounding: a near-parallel pair, redone below
+        np.sqrt(sine, out=sine)
     supplement = np.arctan2(sine, -cosine)
-    near = np.nonzero(np.abs(cosine) > NEAR_PARALLEL_COSINE)
+    near_mask = np.abs(cosine) > NEAR_PARALLEL_COSINE
+    if self_offset is not None:
+        own = np.arange(left.shape[-2])
+        own = own[own + self_offset < right.shape[-2]]
+        near_mask[..., own, own + self_offset] = False
+        supplement[..., own, own + self_offset] = np.pi
+        cosine[..., own, own + self_offset] = 1.0
+        sine[..., own, own + self_offset] = 0.0
+    near = np.nonzero(near_mask)
     chunk = max(1, NEAR_PAIR_ELEMENTS // left.shape[-1])
     for begin in range(0, near[0].size, chunk):
         index = tuple(axis[begin:begin + chunk] for axis in near)

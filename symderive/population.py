@@ -35,8 +35,8 @@ from symderive.kernels import c_backend
 from symderive.validation import as_float_array, check_option, weights_pair
 
 BACKENDS = ("auto", "numpy", "c")
-#: "auto" uses C when K·(K + K*)·d is at most this (measured crossover on 2 cores: see benchmarks/)
-C_WORK_LIMIT = 1 << 17
+#: "auto" uses C when K·(K + K*)·d is at most this (single networks: C is faster up to K = d ≈ 100)
+C_WORK_LIMIT = 1 << 20
 _fallback_reported = False
 
 
@@ -104,7 +104,8 @@ def _gradient(student: np.ndarray, teacher: np.ndarray, backend: str) -> np.ndar
     pairs = teacher_pairs(student, np.broadcast_to(teacher, (student.shape[0],) + teacher.shape[1:]))
     gradient = population_kernel.population_gradient(units, norms, directions, signs,
                                                      student.shape[-2], pairs)
-    return np.where((norms[:, :student.shape[-2]] > 0)[..., None], gradient, 0.0)
+    gradient[norms[:, :student.shape[-2]] == 0] = 0.0
+    return gradient
 
 
 def population_loss(W, W_star, backend: str = "auto") -> np.ndarray | float:
