@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import argparse
+import dataclasses
 import io
 import itertools
 import json
@@ -153,3 +155,15 @@ def test_distance_up_to_permutation_ignores_the_order_of_units():
     assert distance_up_to_permutation(shuffled, teacher) == 0.0
     moved = shuffled + np.array([0.0, 0.0, 0.3])
     assert distance_up_to_permutation(moved, teacher) == pytest.approx(0.3 * np.sqrt(5))
+
+
+def test_all_runs_every_experiment_except_those_that_opt_out(monkeypatch):
+    from symderive.simulate import cli as simulate_cli
+    from symderive.simulate import registry
+
+    known = dict(registry.experiments())
+    known["slow-study"] = dataclasses.replace(known["ssb"], name="slow-study", in_all=False)
+    monkeypatch.setattr(registry, "experiments", lambda: known)
+    chosen = simulate_cli._chosen_options(argparse.Namespace(experiment=ALL))
+    assert set(chosen) == set(known) - {"slow-study"}
+    assert "except slow-study" in simulate_cli._all_help()

@@ -33,6 +33,12 @@ def _common_options() -> argparse.ArgumentParser:
     return common
 
 
+def _all_help() -> str:
+    skipped = sorted(name for name, e in registry.experiments().items() if not e.in_all)
+    exception = f", except {', '.join(skipped)} (run those by name)" if skipped else ""
+    return f"every experiment above with its default options{exception}"
+
+
 def add_parser(subcommands: argparse._SubParsersAction) -> None:
     """Register ``simulate`` and one sub-command per experiment (plus ``all``)."""
     simulate = subcommands.add_parser(
@@ -46,14 +52,14 @@ def add_parser(subcommands: argparse._SubParsersAction) -> None:
                                description=experiment.summary)
         add_arguments(sub, experiment.options)
         sub.set_defaults(usage_error=sub.error)
-    sub = names.add_parser(registry.ALL, parents=[common],
-                           help="every experiment above with its default options")
+    sub = names.add_parser(registry.ALL, parents=[common], help=_all_help())
     sub.set_defaults(usage_error=sub.error)
 
 
 def _chosen_options(args: argparse.Namespace) -> dict:
     if args.experiment == registry.ALL:
-        return {name: experiment.options() for name, experiment in registry.experiments().items()}
+        return {name: experiment.options() for name, experiment in registry.experiments().items()
+                if experiment.in_all}
     return {args.experiment: from_namespace(registry.get(args.experiment).options, args)}
 
 

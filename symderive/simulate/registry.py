@@ -31,7 +31,9 @@ class Experiment:
       strings) and holds everything the figures show; heavy work goes through ``sweep.map``;
     * ``plot(data, new_figure) -> {suffix: Figure}``: the figures, drawn from ``data`` alone;
       ``new_figure(width, height)`` returns an empty matplotlib Figure in the house style.  Files are
-      named ``<name>.png``/``.pdf`` for the suffix ``""``, ``<name>-<suffix>.png``/``.pdf`` otherwise.
+      named ``<name>.png``/``.pdf`` for the suffix ``""``, ``<name>-<suffix>.png``/``.pdf`` otherwise;
+    * ``in_all``: whether ``symderive simulate all`` runs it; set False for a study whose defaults take
+      far longer than the 5-minute goal of ``all`` (it then runs only by name).
     """
 
     name: str
@@ -39,6 +41,7 @@ class Experiment:
     options: type
     run: Callable[[Any, Sweep], Mapping[str, Any]]
     plot: Callable[[Mapping[str, Any], Callable], Mapping[str, Any]]
+    in_all: bool = True
 
 
 @cache
