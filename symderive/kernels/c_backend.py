@@ -3,7 +3,8 @@
 The source is ``symderive/_generated/population.c`` (rendered by ``symderive build`` from
 templates/c/).  It is compiled with the system C compiler ($CC, else ``cc``) and ``-O3 -Wall -Werror``
 into ``$XDG_CACHE_HOME/symderive`` (default ``~/.cache/symderive``), under a name made from the hash
-of the source, the flags and the compiler, so an edited kernel is never confused with a stale build.
+of the source, the flags, the compiler and the processor (the build is tuned with -march=native), so
+an edited kernel is never confused with a stale build.
 Nothing is compiled at import time: the first call to :func:`library` does it.
 
 Batches are split over the available cores: each thread runs one ctypes call (ctypes releases the
@@ -15,6 +16,7 @@ from __future__ import annotations
 import ctypes
 import hashlib
 import os
+import platform
 import shutil
 import subprocess
 import tempfile
@@ -26,9 +28,13 @@ from pathlib import Path
 
 import numpy as np
 
-#: -fno-math-errno lets sqrt be one instruction (errno is never read); neither flag changes results
-FLAGS = ("-O3", "-Wall", "-Werror", "-std=c99", "-fno-math-errno", "-fno-trapping-math", "-fPIC",
-         "-shared")
+#: -fno-math-errno lets sqrt be one instruction (errno is never read), -fno-trapping-math lets the
+#: branch-free loops vectorize; neither changes a result.  -ffp-contract=off keeps a·b − p from
+#: becoming an fma, which Dekker's exact product (and the C/NumPy agreement) relies on.
+FLAGS = ("-O3", "-Wall", "-Werror", "-std=c99", "-ffp-contract=off", "-fno-math-errno",
+         "-fno-trapping-math", "-fPIC", "-shared")
+#: tried first; the build is cached per machine (see _library_path), dropped if the compiler refuses
+TUNING = ("-march=native",)
 SOURCE = "population.c"
 #: do not start threads for batches with fewer pair evaluations than this
 THREAD_THRESHOLD = 20_000
@@ -74,8 +80,17 @@ def compile_shared(source: str, target: Path, flags: tuple[str, ...] = FLAGS) ->
         os.replace(output, target)
 
 
+def _machine() -> str:
+    """The CPU model and features (a -march=native build must not run on another processor)."""
+    try:
+        lines = Path("/proc/cpuinfo").read_text().splitlines()
+    except OSError:
+        return platform.processor() or platform.machine()
+    return "\n".join(sorted({line for line in lines if line.startswith(("model name", "flags"))}))
+
+
 def _library_path(source: str) -> Path:
-    identity = "\0".join((source, *FLAGS, compiler(), os.uname().machine))
+    identity = "\0".join((source, *FLAGS, *TUNING, compiler(), os.uname().machine, _machine()))
     digest = hashlib.sha256(identity.encode()).hexdigest()[:24]
     return cache_directory() / f"population-{digest}.so"
 
@@ -97,7 +112,10 @@ def library() -> ctypes.CDLL:
     source = kernel_source()
     path = _library_path(source)
     if not path.is_file():
-        compile_shared(source, path)
+        try:
+            compile_shared(source, path, FLAGS + TUNING)
+        except KernelUnavailableError:
+            compile_shared(source, path, FLAGS)
     try:
         handle = ctypes.CDLL(str(path))
     except OSError as error:
