@@ -1,14 +1,19 @@
-"""The runtime API: expected gating, population loss and population gradient (NumPy).
+"""The runtime API: expected gating, population loss and gradient, gradient descent.
 
 Conventions (see the README): weights are arrays of shape (..., K, d) whose *rows* are hidden units
 (the paper stacks them as columns); the teacher W* has shape (..., K*, d) with K* possibly ≠ K; leading
 batch dimensions broadcast.  Everything is per sample: the paper's factor N is dropped.
 
-With signed units u_a (student rows, s = +1; teacher rows, s = −1) and the derived pairwise terms of
-:mod:`symderive._generated.terms` (κ = k/(‖a‖‖b‖), c_u, c_e):
+With signed units u_a (student rows, s = +1; teacher rows, s = −1) and the derived pairwise terms
+(κ = k/(‖a‖‖b‖), c_u, c_e; printed into :mod:`symderive._generated.terms` for expected_gating and
+into the generated kernels for the rest):
 
 * J(W) = ½ Σ_a Σ_b s_a s_b ‖u_a‖‖u_b‖ κ(θ_ab)                         (claim population-loss);
 * ∇_{w_j} J = Σ_a s_a E[F(e_j, u_a)],  E[F(e, u)] = c_u(θ) u + ‖u‖ c_e(θ) e  (multi-relu-gradient).
+
+Near the teacher the gradient is a small difference of large sums; both kernels pair each student
+row with its nearest teacher row (within a quarter of its norm) and evaluate the differences of the
+pair's terms directly (see the kernels), which keeps the gradient accurate relative to itself.
 
 Zero rows: a zero student row has no direction.  It contributes nothing to g (relu(0·x) = 0) and we
 define its gradient to be zero, which is what automatic differentiation of sampled losses returns
