@@ -11,7 +11,7 @@ import pytest
 from symderive import population_gradient
 from symderive.critical import two_relu_L
 from symderive.simulate import Sweep, run
-from symderive.simulate.experiments import multi_relu, single_relu, ssb
+from symderive.simulate.experiments import multi_relu, single_relu, ssb, two_relu_l
 
 
 def _data(name: str, options) -> dict:
@@ -95,3 +95,11 @@ def test_multi_relu_near_starts_reach_W_star_up_to_permutation():
             assert 0.02 < distance[0] < 0.3  # noise of row norm about 0.1 on unit teacher rows
             assert distance[-1] < 1e-8
         assert all(math.isfinite(value) for value in distance)
+
+
+def test_two_relu_L_sign_map_is_assembled_in_grid_order():
+    data = _data("two-relu-L", two_relu_l.Options(points=9, resolution=40))  # two row chunks
+    alpha, beta = np.asarray(data["map_alpha"]), np.asarray(data["map_beta"])
+    assert alpha.shape == (40,) and beta.shape == (80,) and np.all(np.diff(alpha) > 0)
+    for key, L in zip(("sign_L12", "sign_L21"), two_relu_L(alpha[:, None], beta[None, :])):
+        np.testing.assert_array_equal(two_relu_l.decode_signs(data[key]), np.sign(L))

@@ -42,12 +42,20 @@ class Options:
         require_integer_at_least("resolution", self.resolution, 1)
 
 
-def sign_rows(alphas: list[float], betas: list[float]) -> list[list[list[int]]]:
-    """Signs of L_12 and L_21 on the grid alphas × betas: [sign L_12 rows, sign L_21 rows]."""
+SIGN_CHARACTERS = "-0+"  # sign −1, 0, +1 (one character per grid point keeps the JSON small)
+
+
+def sign_rows(alphas: list[float], betas: list[float]) -> list[list[str]]:
+    """Signs of L_12 and L_21 on the grid alphas × betas, one string per α: [L_12 rows, L_21 rows]."""
     from symderive.critical import two_relu_L
 
-    L12, L21 = two_relu_L(np.asarray(alphas)[:, None], np.asarray(betas)[None, :])
-    return [np.sign(L12).astype(int).tolist(), np.sign(L21).astype(int).tolist()]
+    return [["".join(SIGN_CHARACTERS[int(v) + 1] for v in row) for row in np.sign(L)]
+            for L in two_relu_L(np.asarray(alphas)[:, None], np.asarray(betas)[None, :])]
+
+
+def decode_signs(rows: list[str]) -> np.ndarray:
+    """The sign rows back as an integer array (α along axis 0, β along axis 1)."""
+    return np.array([[SIGN_CHARACTERS.index(c) - 1 for c in row] for row in rows])
 
 
 def run(options: Options, sweep: Sweep) -> dict:
@@ -93,7 +101,7 @@ def plot(data: dict, new_figure) -> dict:
     extent = (0.0, 2.0, 0.0, 1.0)
     for index, key in enumerate(("sign_L12", "sign_L21")):
         axes = signs.add_subplot(1, 2, index + 1)
-        image = axes.imshow(np.asarray(data[key]), origin="lower", extent=extent, aspect="auto",
+        image = axes.imshow(decode_signs(data[key]), origin="lower", extent=extent, aspect="auto",
                             cmap="coolwarm", vmin=-1, vmax=1)
         axes.plot([0, 1], [0, 1], "k:", lw=0.8)
         axes.set_xlabel("teacher angle β/π")
