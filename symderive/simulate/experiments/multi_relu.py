@@ -8,7 +8,9 @@ kinds of start:
 * ``small``: W⁰ Gaussian with expected row norm ``small_scale``.
 
 Recorded at geometrically spaced iterations: the relative distance to W* up to a permutation of the
-units, min_P ‖W − P·W*‖_F / ‖W*‖_F (Hungarian algorithm), and the population loss at the end.
+units, min_P ‖W − P·W*‖_F / ‖W*‖_F (Hungarian algorithm), and the population loss at the end.  The
+loss is a difference of sums of size about K²/4, so at W* it is rounding noise of order 1e-13 (it can
+be slightly negative); the distance is the accurate measure of convergence.
 """
 
 from __future__ import annotations
