@@ -13,6 +13,9 @@ from __future__ import annotations
 import numpy as np
 
 NEAR_PARALLEL_COSINE = 0.5
+#: supplement_angles (and the C kernel): |cos θ| above this takes the near-parallel path.  Below it,
+#: the error ε of c = û·v̂ gives θ to ε/sin θ ≤ 2.3ε and ψ = π − θ (≥ 0.45) to a relative 5ε.
+SUPPLEMENT_NEAR_COSINE = 0.9
 NEAR_PAIR_ELEMENTS = 1 << 21
 #: norms strictly inside this range are computed without rescaling (see row_norms)
 SAFE_NORM_RANGE = (1e-145, 1e145)
@@ -136,8 +139,8 @@ def supplement_angles(left: np.ndarray, right: np.ndarray, left_rows: np.ndarray
     """ψ = π − θ, cos θ, sin θ between every row of left (..., K, d) and right (..., M, d).
 
     ``left``/``right`` are the unit rows and ``left_rows``/``right_rows`` the rows themselves (for the
-    near-parallel pairs).  Where |c| ≤ 1/2: ψ = atan2(√(1 − c²), −c) from the cosine of the unit rows
-    (``cosine``, if given, must be left @ rightᵀ and is overwritten).  Elsewhere
+    near-parallel pairs).  Where |c| ≤ SUPPLEMENT_NEAR_COSINE = 0.9: ψ = atan2(√(1 − c²), −c) from the
+    cosine of the unit rows (``cosine``, if given, must be left @ rightᵀ and is overwritten).  Beyond
     :func:`near_parallel_angles` gives σ with relative accuracy and ψ = π − σ (near-parallel) or
     ψ = σ (near-antiparallel), so ψ, and sin θ, keep their relative accuracy as θ → π.
     ``self_offset``: left row i is right row i + self_offset (a unit with itself: θ = 0 exactly).
@@ -149,7 +152,7 @@ def supplement_angles(left: np.ndarray, right: np.ndarray, left_rows: np.ndarray
     with np.errstate(invalid="ignore"):  # |c| > 1 by rounding: a near-parallel pair, redone below
         np.sqrt(sine, out=sine)
     supplement = np.arctan2(sine, -cosine)
-    near_mask = np.abs(cosine) > NEAR_PARALLEL_COSINE
+    near_mask = np.abs(cosine) > SUPPLEMENT_NEAR_COSINE
     if self_offset is not None:
         own = np.arange(left.shape[-2])
         own = own[own + self_offset < right.shape[-2]]
