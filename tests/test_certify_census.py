@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from symderive.second_order.census import add_to_families, census_table_latex
-from symderive.simulate import Sweep, experiments, run
+from symderive.simulate import Sweep, run
+from symderive.simulate.registry import experiments
 from symderive.simulate.experiments.spurious import Options
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from symderive.second_order.census import census_chunk, certify_family, merge_chunks
 from symderive.simulate.options import option, require_integer_at_least, require_positive
 from symderive.simulate.registry import Experiment
 from symderive.simulate.sweep import Sweep
@@ -47,6 +46,9 @@ class Options:
 
 
 def run(options: Options, sweep: Sweep) -> dict:
+    # The runtime is imported here, not at module level: building the CLI parser must not load it.
+    from symderive.second_order.census import census_chunk, certify_family, merge_chunks
+
     tasks = []
     for k in options.k:
         units = k + options.extra_units
