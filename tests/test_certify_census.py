@@ -9,8 +9,8 @@ import pytest
 
 from symderive.second_order.census import add_to_families, census_table_latex
 from symderive.simulate import Sweep, run
-from symderive.simulate.registry import experiments
 from symderive.simulate.experiments.spurious import Options
+from symderive.simulate.registry import experiments
 
 
 @pytest.fixture(scope="module")
