@@ -229,3 +229,18 @@ def test_gradient_near_the_teacher_relative_to_itself(reference, pair):
     for backend in BACKENDS:
         error = np.linalg.norm(population_gradient(W, W_star, backend=backend) - expected)
         assert error <= 1e-12 * np.linalg.norm(expected), (backend, error / np.linalg.norm(expected))
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("students, teachers", [
+    ([[-2.0, -2.0, -2.0], [-2.0, -2.0, -2.0]], [[-2.18247861, -2.18247861, -2.18247861]]),
+    ([[1.0, 2.0, 3.0], [1.0, 2.0, 3.0 + 1e-9]], [[1.0 + 1e-12, 2.0, 3.0]]),
+    ([[1.0, 0.0], [-1.0, 1e-13]], [[1.0, 1e-12], [-1.0, 0.0]]),
+])
+def test_paired_rows_parallel_to_other_rows(reference, backend, students, teachers):
+    """A paired student whose row is (nearly) parallel to another student row: the pair's step Δq
+    is then formed from q − q* or from the vectors, never from a tiny denominator."""
+    W, W_star = np.array(students), np.array(teachers)
+    expected, scales = reference_gradient(reference, W, W_star)
+    error = np.max(np.abs(population_gradient(W, W_star, backend=backend) - expected), axis=1)
+    assert np.all(error <= BOUND * scales)
