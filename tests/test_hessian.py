@@ -10,6 +10,7 @@ from mpmath import iv
 import symderive
 from derivations._common import A_NORM, B_NORM, THETA, W_NORM, mp_function, mp_population_gradient
 from derivations.hessian import mp_population_hessian
+from symderive.kernels.c_backend import KernelUnavailableError, compiler
 from symderive.second_order import exact
 
 
@@ -39,12 +40,22 @@ def _reference_hessian(symbolic, student: np.ndarray, teacher: np.ndarray) -> np
         return np.array(matrix.tolist(), dtype=float)
 
 
+def _compiler_or_skip():
+    try:
+        compiler()
+    except KernelUnavailableError as error:
+        pytest.skip(str(error))
+
+
+@pytest.mark.parametrize("backend", ["numpy", "c"])
 @pytest.mark.parametrize("shape", [(3, 2, 4), (2, 3, 3), (4, 4, 5)])
-def test_matches_the_derived_expression_in_mpmath(symbolic, shape):
+def test_matches_the_derived_expression_in_mpmath(symbolic, shape, backend):
+    if backend == "c":
+        _compiler_or_skip()
     student_count, teacher_count, d = shape
     rng = np.random.default_rng(sum(shape))
     student, teacher = rng.standard_normal((student_count, d)), rng.standard_normal((teacher_count, d))
-    hessian = symderive.population_hessian(student, teacher)
+    hessian = symderive.population_hessian(student, teacher, backend=backend)
     reference = _reference_hessian(symbolic, student, teacher)
     assert hessian.shape == (student_count * d, student_count * d)
     assert np.max(np.abs(hessian - reference)) <= 1e-13 * np.max(np.abs(reference))
@@ -99,14 +110,31 @@ def test_continuous_at_parallel_and_antiparallel_pairs():
         assert np.max(np.abs(symderive.population_hessian(nearby, teacher) - at)) <= 10 * epsilon
 
 
+@pytest.mark.parametrize("backend", ["numpy", "c"])
 @pytest.mark.parametrize("bad, message", [
     (np.array([[0.0, 0.0], [1.0, 2.0]]), "zero row"),
     (np.array([[np.nan, 0.0], [1.0, 2.0]]), "NaN"),
     (np.ones((2, 3)), "dimension"),
 ])
-def test_bad_input_raises(bad, message):
+def test_bad_input_raises(bad, message, backend):
+    if backend == "c":
+        _compiler_or_skip()
     with pytest.raises(ValueError, match=message):
-        symderive.population_hessian(bad, np.eye(2))
+        symderive.population_hessian(bad, np.eye(2), backend=backend)
+
+
+def test_c_backend_matches_numpy_on_batches_and_parallel_pairs():
+    _compiler_or_skip()
+    rng = np.random.default_rng(21)
+    students, teachers = rng.standard_normal((3, 5, 6)), rng.standard_normal((3, 4, 6))
+    students[0, 1] = 2.5 * teachers[0, 2]  # an exactly parallel student-teacher pair
+    students[1, 2] = -0.5 * students[1, 0]  # an antiparallel student pair
+    numpy_hessian = symderive.population_hessian(students, teachers)
+    c_hessian = symderive.population_hessian(students, teachers, backend="c")
+    assert c_hessian.shape == (3, 30, 30)
+    assert np.max(np.abs(c_hessian - numpy_hessian)) <= 1e-14 * np.max(np.abs(numpy_hessian))
+    with pytest.raises(ValueError, match="unknown backend"):
+        symderive.population_hessian(students, teachers, backend="fortran")
 
 
 def test_mpmath_and_interval_evaluations_agree_with_numpy():

@@ -18,7 +18,8 @@ import numpy as np
 
 from symderive._generated import second_order_terms as terms
 from symderive.geometry import pairwise_angles, row_norms, unit_rows
-from symderive.validation import weights_pair
+from symderive.second_order import c_hessian
+from symderive.validation import check_option, weights_pair
 
 BASIS = ("identity", "ee", "en", "ne", "nn")
 
@@ -58,18 +59,24 @@ def _summed_blocks(coefficients: dict, e: np.ndarray, n: np.ndarray) -> np.ndarr
             + np.swapaxes(coefficients["nn"][..., None] * n, -1, -2) @ n)
 
 
-def population_hessian(W, W_star) -> np.ndarray:
+def population_hessian(W, W_star, backend: str = "numpy") -> np.ndarray:
     """∂²J/∂W², shape (..., K·d, K·d), row-major over (unit, coordinate): entry (j·d + r, l·d + c) is
     ∂²J/∂W[j, r]∂W[l, c].  W has shape (..., K, d) (rows are units), W_star (..., K*, d).
 
     Raises ValueError at a zero student row, where the Hessian does not exist (its self block grows
-    like 1/‖w_j‖).  Memory is O(K² d² + K (K + K*) d) per network.
+    like 1/‖w_j‖).  Memory is O(K² d² + K (K + K*) d) per network.  ``backend`` "numpy" (default) or
+    "c" (the generated C kernel, compiled at first use; the same formulas).
     """
+    check_option("backend", backend, ("numpy", "c"))
     student, teacher = weights_pair(W, W_star)
     batch = np.broadcast_shapes(student.shape[:-2], teacher.shape[:-2])
     student = np.broadcast_to(student, batch + student.shape[-2:])
     teacher = np.broadcast_to(teacher, batch + teacher.shape[-2:])
     count, d = student.shape[-2:]
+    if backend == "c":
+        flat = np.ascontiguousarray(student).reshape((-1, count, d))
+        teachers = np.ascontiguousarray(teacher).reshape((-1,) + teacher.shape[-2:])
+        return c_hessian.hessian(flat, teachers).reshape(batch + (count * d, count * d))
     student_norms = row_norms(student)
     if np.any(student_norms == 0):
         raise ValueError("W has a zero row: the Hessian does not exist at a zero student unit")
