@@ -9,6 +9,9 @@ range of the term over the inputs' intervals).  The formulas come from the deriv
 * ``gating_u_coefficient``, ``gating_e_coefficient``: c_u and c_e/‖u‖ of Theorem 1 (expected_gating);
 * ``hessian_cross_<basis>``: the coefficients of C = ∂G/∂b in the basis I, e eᵀ, e nᵀ, n eᵀ, n nᵀ;
 * ``hessian_self_<basis>``: those of S = ∂G/∂a divided by ‖b‖/‖a‖ (derivation hessian).
+
+The Hessian terms are also printed as C (templates/c/hessian.c.j2) into generated/kernels/c/hessian.c
+and, byte-identical, symderive/_generated/hessian.c, which the runtime's C backend compiles.
 """
 
 from __future__ import annotations
