@@ -150,8 +150,8 @@ def derive(inputs: dict) -> Derivation:
                    "If all teachers are strictly inside (or all strictly outside) the students' cone, no "
                    "in-plane critical point has these student directions. At alpha = pi, L = 0 identically"),
         assumptions=("0 < alpha < pi (alpha = pi: L = 0)", "teachers with positive norms",
-                     "interval certificate: alpha in [1.0, 2.3] in the build, [0.5, 2.9] in the tests; "
-                     "elsewhere a numeric grid"),
+                     ("interval certificate: alpha in [1.0, 2.3] in the build, [0.5, 2.9] in the tests; "
+                      "elsewhere a numeric grid")),
         checks=(
             symbolic,
             *certificate_checks(alpha, ("1.0", "2.3"), subdivisions=3, refine=4),

@@ -20,7 +20,11 @@ from sympy import cos, pi, sin
 
 from derivations._common import THETA, W_NORM, mp_norm
 from derivations._critical import (
-    defining_projected_gradients, mp_paper_matrices, paper_entry, plane_vector, reduce_on_circle,
+    defining_projected_gradients,
+    mp_paper_matrices,
+    paper_entry,
+    plane_vector,
+    reduce_on_circle,
 )
 from symderive.engine.checks import QuadratureCheck, SymbolicCheck
 from symderive.engine.model import Claim, Derivation, Step
@@ -98,8 +102,8 @@ def derive(inputs: dict) -> Derivation:
             "(j,j') = (1,1),(1,2),...,(K,K); at an in-plane critical point M ||w|| = M* ||w*||"
         ),
         assumptions=("x ~ N(0, I_d)", "||w_j|| > 0", "theta_jk = angle(e_j, u_k) in [0, pi]",
-                     "in-plane: the e_j span the teachers' plane (else the projections are only "
-                     "necessary conditions)"),
+                     ("in-plane: the e_j span the teachers' plane (else the projections are only "
+                      "necessary conditions)")),
         checks=(
             SymbolicCheck(entry_derived, entry_stated,
                           detail="2 pi e_j'.E[F(e_j, u)]/||u|| from Theorem 1's exports - paper's entry = 0"),

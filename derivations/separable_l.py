@@ -27,8 +27,13 @@ from sympy import cos, pi, sin
 
 from derivations._common import A_NORM, B_NORM, THETA, dot, gate, mp_angle, mp_norm, relu
 from derivations._critical import (
-    defining_projected_gradients, diagonal_rows, mp_paper_matrices, mp_separable_l, off_diagonal_rows,
-    plane_vector, select_rows,
+    defining_projected_gradients,
+    diagonal_rows,
+    mp_paper_matrices,
+    mp_separable_l,
+    off_diagonal_rows,
+    plane_vector,
+    select_rows,
 )
 from symderive.engine.checks import IntervalCheck, QuadratureCheck, SymbolicCheck
 from symderive.engine.defining import polar_quadrature

@@ -38,7 +38,13 @@ import sympy
 from sympy import acos, pi, sqrt
 
 from derivations._common import (
-    THETA, W_NORM, dot, gate, mp_population_gradient, network_output, np_network_output,
+    THETA,
+    W_NORM,
+    dot,
+    gate,
+    mp_population_gradient,
+    network_output,
+    np_network_output,
 )
 from symderive.engine.algebra import reduce_modulo_radicals
 from symderive.engine.checks import MonteCarloCheck, QuadratureCheck, SymbolicCheck
@@ -163,14 +169,13 @@ def derive(inputs: dict) -> Derivation:
         return _family_vector(point["K"], -flow[0], -flow[1])
 
     def monte_carlo_cases(seed: int = 43) -> list:
-        cases = []
+        cases, width = [], 5
         for x, y in ((0.7, 0.2), (1.3, -0.4)):
-            width = 5
             student = np.array(family_weights(width, x, y), dtype=float)
             flow = np.asarray(field_np(x, y, width), dtype=float).ravel()
             exact = np.array(_family_vector(width, -flow[0], -flow[1]), dtype=float)
 
-            def sampler(g, n, student=student):
+            def sampler(g, n, student=student, width=width):
                 v = standard_normal(g, n, width)
                 residual = np_network_output(student, v) - np_network_output(np.eye(width), v)
                 gates = (v @ student.T > 0) * residual[:, None]
@@ -229,8 +234,8 @@ def derive(inputs: dict) -> Derivation:
             id="symmetric-dynamics",
             statement=("W* = I_K, w_j = x e_j + y sum_{k!=j} e_k: the gradient keeps this form (the family is "
                        "invariant) and the flow is dx/dt = -g_1, dy/dt = -g_2 as in the summary, symbolic K"),
-            assumptions=("d = K >= 2", "x^2 + (K-1) y^2 > 0", "students not parallel to a teacher except "
-                         "where stated"),
+            assumptions=("d = K >= 2", "x^2 + (K-1) y^2 > 0",
+                         "students not parallel to a teacher except where stated"),
             checks=(
                 SymbolicCheck(explicit, family_form, reduce=reduce_modulo_radicals,
                               detail="K = 3: full gradient of the 3 units (symbolic x, y) = (g_1 on the "

@@ -94,7 +94,7 @@ def two_relu_L(alpha, beta) -> tuple[np.ndarray, np.ndarray]:
 
 def _width(K) -> int:
     if isinstance(K, bool) or not isinstance(K, Integral):
-        raise ValueError(f"K must be an integer number of units, got {K!r}")
+        raise ValueError(f"K must be an integer number of units, got {K!r}")  # noqa: TRY004 (API: ValueError)
     if K < 2:
         raise ValueError(f"the symmetric family needs K >= 2 units, got K = {K}")
     return int(K)

@@ -12,8 +12,12 @@ import sympy
 import symderive
 from derivations.separable_l import ALPHA, THETA_1, THETA_2, _stated_l
 from symderive.critical import (
-    normal_equation_matrices, symmetric_coordinates, symmetric_fixed_point,
-    symmetric_jacobian_eigenvalues, symmetric_weights, two_relu_L,
+    normal_equation_matrices,
+    symmetric_coordinates,
+    symmetric_fixed_point,
+    symmetric_jacobian_eigenvalues,
+    symmetric_weights,
+    two_relu_L,
 )
 
 RNG_SEED = 20170301
