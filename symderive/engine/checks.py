@@ -214,7 +214,9 @@ class IntervalCheck:
     numbers or strings) is cut into ``subdivisions`` equal cells per axis; a cell is certified when the
     enclosure has the required strict sign, otherwise it is bisected along every axis, up to ``refine``
     times.  Interval arithmetic is rigorous (outward rounding), so a passing check is a proof over the
-    boxes; ``max_error`` is the number of cells that could not be certified.
+    boxes as represented at ``dps`` digits (an end point such as π is rounded once), provided
+    ``function`` returns a true enclosure (only interval operations and exact constants inside);
+    ``max_error`` is the number of cells that could not be certified.
     """
 
     function: Callable[..., object]
