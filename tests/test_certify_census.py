@@ -10,17 +10,28 @@ import pytest
 from symderive.second_order.census import add_to_families, census_table_latex
 from symderive.simulate import Sweep, run
 from symderive.simulate.experiments.spurious import Options
-from symderive.simulate.registry import experiments
+from symderive.simulate.registry import registered
 
 
 @pytest.fixture(scope="module")
-def census() -> dict:
-    files = run("spurious", Options(k=(6,), runs=200), sweep=Sweep(progress=False), figures=False)
-    return json.loads(files["spurious.json"])["data"]
+def census_files() -> dict:
+    return run("spurious", Options(k=(6,), runs=200), sweep=Sweep(progress=False), figures=False)
 
 
-def test_registered():
-    assert "spurious" in experiments()
+@pytest.fixture(scope="module")
+def census(census_files) -> dict:
+    return json.loads(census_files["census.json"])
+
+
+def test_registered_by_name_only():
+    assert "spurious" in registered()
+    assert not registered()["spurious"].in_all  # the defaults take most of an hour
+
+
+def test_census_json_is_the_record_data_and_the_table_is_written(census_files, census):
+    assert json.loads(census_files["spurious.json"])["data"] == census
+    assert list(census) == ["k"]
+    assert census_files["census.tex"].decode() == census_table_latex(census)
 
 
 def test_census_shape_and_bookkeeping(census):

@@ -33,7 +33,7 @@ The task split and the seeds never depend on the executor, so every executor giv
 """
 
 from symderive.simulate.execute import run
-from symderive.simulate.registry import ALL, Experiment, experiments
+from symderive.simulate.registry import ALL, Experiment, registered
 from symderive.simulate.sweep import SerialExecutor, Sweep, make_executor
 
-__all__ = ["ALL", "Experiment", "SerialExecutor", "Sweep", "experiments", "make_executor", "run"]
+__all__ = ["ALL", "Experiment", "SerialExecutor", "Sweep", "make_executor", "registered", "run"]

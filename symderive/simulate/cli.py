@@ -34,7 +34,7 @@ def _common_options() -> argparse.ArgumentParser:
 
 
 def _all_help() -> str:
-    skipped = sorted(name for name, e in registry.experiments().items() if not e.in_all)
+    skipped = sorted(name for name, e in registry.registered().items() if not e.in_all)
     exception = f", except {', '.join(skipped)} (run those by name)" if skipped else ""
     return f"every experiment above with its default options{exception}"
 
@@ -47,7 +47,7 @@ def add_parser(subcommands: argparse._SubParsersAction) -> None:
     )
     names = simulate.add_subparsers(dest="experiment", required=True, metavar="EXPERIMENT")
     common = _common_options()
-    for name, experiment in registry.experiments().items():
+    for name, experiment in registry.registered().items():
         sub = names.add_parser(name, parents=[common], help=experiment.summary,
                                description=experiment.summary)
         add_arguments(sub, experiment.options)
@@ -58,7 +58,7 @@ def add_parser(subcommands: argparse._SubParsersAction) -> None:
 
 def _chosen_options(args: argparse.Namespace) -> dict:
     if args.experiment == registry.ALL:
-        return {name: experiment.options() for name, experiment in registry.experiments().items()
+        return {name: experiment.options() for name, experiment in registry.registered().items()
                 if experiment.in_all}
     return {args.experiment: from_namespace(registry.get(args.experiment).options, args)}
 

@@ -1,7 +1,8 @@
 """Running experiments: options → data (through a sweep) → JSON record and figures → files.
 
 Every experiment writes ``<name>.json`` (the options, the seed and the data; no timings or paths, so
-regenerating it gives the same bytes) and, unless figures are turned off, ``<name>[-<suffix>].png``
+regenerating it gives the same bytes), the experiment's ``extra_files`` if it has any, and, unless
+figures are turned off, ``<name>[-<suffix>].png``
 and ``.pdf`` drawn from that JSON alone.
 """
 
@@ -64,8 +65,10 @@ def run(
         "data": experiment.run(options, sweep),
     }
     files = {f"{name}.json": json_bytes(record)}
+    data = json.loads(files[f"{name}.json"])["data"]
+    if experiment.extra_files is not None:
+        files.update(experiment.extra_files(data))
     if figures:
-        data = json.loads(files[f"{name}.json"])["data"]
         files.update(render_figures(name, experiment.plot, data))
     if out is not None:
         write_outputs(Path(out), files)

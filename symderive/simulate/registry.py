@@ -1,6 +1,6 @@
 """The experiment registry: every module in :mod:`symderive.simulate.experiments` is one experiment.
 
-A module registers itself by defining ``EXPERIMENT = Experiment(...)``; :func:`experiments` finds it
+A module registers itself by defining ``EXPERIMENT = Experiment(...)``; :func:`registered` finds it
 (modules whose name starts with ``_`` are skipped).  Nothing else needs editing: the command line,
 ``symderive simulate all`` and :func:`symderive.simulate.run` pick it up.
 """
@@ -33,7 +33,9 @@ class Experiment:
       ``new_figure(width, height)`` returns an empty matplotlib Figure in the house style.  Files are
       named ``<name>.png``/``.pdf`` for the suffix ``""``, ``<name>-<suffix>.png``/``.pdf`` otherwise;
     * ``in_all``: whether ``symderive simulate all`` runs it; set False for a study whose defaults take
-      far longer than the 5-minute goal of ``all`` (it then runs only by name).
+      far longer than the 5-minute goal of ``all`` (it then runs only by name);
+    * ``extra_files(data) -> {file name: bytes}``: further files made from ``data`` alone (for example
+      the data in a documented shape of its own, or a LaTeX table), written beside the JSON record.
     """
 
     name: str
@@ -42,10 +44,11 @@ class Experiment:
     run: Callable[[Any, Sweep], Mapping[str, Any]]
     plot: Callable[[Mapping[str, Any], Callable], Mapping[str, Any]]
     in_all: bool = True
+    extra_files: Callable[[Mapping[str, Any]], Mapping[str, bytes]] | None = None
 
 
 @cache
-def experiments() -> dict[str, Experiment]:
+def registered() -> dict[str, Experiment]:
     """Every registered experiment, by name, in name order."""
     package = importlib.import_module(EXPERIMENTS_PACKAGE)
     found: dict[str, Experiment] = {}
@@ -64,7 +67,7 @@ def experiments() -> dict[str, Experiment]:
 
 def get(name: str) -> Experiment:
     """The experiment called ``name`` (ValueError naming the known ones otherwise)."""
-    known = experiments()
+    known = registered()
     if name not in known:
         raise ValueError(f"unknown experiment {name!r}; expected one of {sorted(known)} or {ALL!r}")
     return known[name]
