@@ -153,7 +153,8 @@ def derive(inputs: dict) -> Derivation:
         id="multi-relu-gradient",
         statement=("grad_{w_j} J = sum_k E[F(e_j, w_k)] - sum_k E[F(e_j, w*_k)], e_j = w_j/||w_j||, "
                    "student width K and teacher width K* arbitrary"),
-        assumptions=("x ~ N(0, I_d)", "||w_j|| > 0", "no two units parallel (where J is not smooth)"),
+        assumptions=("x ~ N(0, I_d)", "||w_j|| > 0 (J is not differentiable in a zero row)",
+                     "parallel units allowed: the gating terms are continuous at theta = 0, pi"),
         checks=(
             SymbolicCheck(per_sample, per_sample_gating,
                           detail="per sample (K = K* = 2, d = 2): d/dw_1 of (g - g*)^2/2 equals the sum "

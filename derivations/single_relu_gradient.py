@@ -84,7 +84,9 @@ def derive(inputs: dict) -> Derivation:
         id="single-relu-gradient",
         statement=("grad J(w) = (w - w*)/2 + (theta w* - (||w*||/||w||) sin(theta) w)/(2 pi), "
                    "theta = angle(w, w*) (the paper's corollary, per sample)"),
-        assumptions=("K = K* = 1", "||w||, ||w*|| > 0", "w not parallel to w* (t = 0, pi: one-sided)"),
+        assumptions=("K = K* = 1", "||w||, ||w*|| > 0",
+                     "the coordinate proof needs w not parallel to w*; both sides are continuous in "
+                     "theta, so the identity extends to theta = 0, pi"),
         checks=(
             SymbolicCheck(derived, stated, reduce=reduce_modulo_radicals,
                           detail="gradient of the closed-form loss − paper reduces to 0 (in R^3)"),
