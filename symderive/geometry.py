@@ -147,19 +147,18 @@ def supplement_angles(left: np.ndarray, right: np.ndarray, left_rows: np.ndarray
     """
     if cosine is None:
         cosine = left @ np.swapaxes(right, -1, -2)
-    sine = np.square(cosine)
+    sine = np.multiply(cosine, cosine)
     np.subtract(1.0, sine, out=sine)
     with np.errstate(invalid="ignore"):  # |c| > 1 by rounding: a near-parallel pair, redone below
         np.sqrt(sine, out=sine)
-    supplement = np.arctan2(sine, -cosine)
+    supplement = np.negative(cosine)
+    np.arctan2(sine, supplement, out=supplement)
     near_mask = np.abs(cosine) > SUPPLEMENT_NEAR_COSINE
     if self_offset is not None:
-        own = np.arange(left.shape[-2])
-        own = own[own + self_offset < right.shape[-2]]
-        near_mask[..., own, own + self_offset] = False
-        supplement[..., own, own + self_offset] = np.pi
-        cosine[..., own, own + self_offset] = 1.0
-        sine[..., own, own + self_offset] = 0.0
+        for values, value in ((near_mask, False), (supplement, np.pi), (cosine, 1.0), (sine, 0.0)):
+            own_pairs(values, self_offset)[...] = value
+    if not near_mask.any():
+        return supplement, cosine, sine
     near = np.nonzero(near_mask)
     chunk = max(1, NEAR_PAIR_ELEMENTS // left.shape[-1])
     for begin in range(0, near[0].size, chunk):
@@ -171,6 +170,12 @@ def supplement_angles(left: np.ndarray, right: np.ndarray, left_rows: np.ndarray
         cosine[index] = sign * cos_small
         sine[index] = sin_small
     return supplement, cosine, sine
+
+
+def own_pairs(pairs: np.ndarray, offset: int) -> np.ndarray:
+    """The writable view of pairs[..., i, i + offset] for every row i that has that column."""
+    count = max(0, min(pairs.shape[-2], pairs.shape[-1] - offset))
+    return np.einsum("...ii->...i", pairs[..., :count, offset:offset + count])
 
 
 def teacher_pairs(student: np.ndarray, teacher: np.ndarray) -> np.ndarray | None:
