@@ -71,3 +71,17 @@ def test_claim_table_lists_every_claim(results):
         for claim in result.claims:
             assert claim.id in table
     assert isinstance(next(iter(results.values())).claims[0], ClaimResult)
+
+
+def test_generated_files_get_ordinary_permissions(tmp_path):
+    import os
+
+    from symderive.emit.outputs import write_atomically
+
+    umask = os.umask(0o022)
+    try:
+        write_atomically(tmp_path / "sub" / "file.txt", b"content")
+    finally:
+        os.umask(umask)
+    assert (tmp_path / "sub" / "file.txt").stat().st_mode & 0o777 == 0o644
+    assert [p.name for p in (tmp_path / "sub").iterdir()] == ["file.txt"]  # no temporary left

@@ -16,12 +16,21 @@ from pathlib import Path
 Outputs = Mapping[str, bytes]
 
 
+def _default_file_mode() -> int:
+    """0o666 less the process umask: the mode an ordinary open() would give a new file."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 def write_atomically(path: Path, content: bytes) -> None:
+    """Write content to path through a temporary file renamed into place (never half a file)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(content)
+        os.chmod(temporary, _default_file_mode())  # mkstemp creates files readable by the owner only
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
