@@ -178,17 +178,19 @@ def own_pairs(pairs: np.ndarray, offset: int) -> np.ndarray:
     return np.einsum("...ii->...i", pairs[..., :count, offset:offset + count])
 
 
-def teacher_pairs(student: np.ndarray, teacher: np.ndarray) -> np.ndarray | None:
+def teacher_pairs(student: np.ndarray, teacher: np.ndarray,
+                  norms: np.ndarray | None = None) -> np.ndarray | None:
     """For students (B, K, d) and teachers (B, K*, d): the teacher paired with each student, or −1.
 
     Student k (in order) takes the nearest teacher not taken yet if ‖w_k − w*_t‖ ≤ PAIRING_DISTANCE·‖w_k‖.
     Above PAIR_SEARCH_ELEMENTS (B·K·K*·d) only teacher k is considered for student k.  None when no
     student is paired.  Pairing is what lets the gradient near the teacher be evaluated as sums of
     small differences (see the kernels); it never changes the value, only the rounding.
+    ``norms``, if given, must be row_norms(student).
     """
     networks, K, d = student.shape
     teachers = teacher.shape[1]
-    norms = row_norms(student)
+    norms = row_norms(student) if norms is None else norms
     pairs = np.full((networks, K), -1, dtype=np.int64)
     if networks * K * teachers * d <= PAIR_SEARCH_ELEMENTS:
         distances = row_norms(student[:, :, None, :] - teacher[:, None, :, :])

@@ -106,7 +106,8 @@ def _gradient(student: np.ndarray, teacher: np.ndarray, backend: str) -> np.ndar
         c_backend.run_batched("symderive_gradient", student, teacher, [gradient])
         return gradient
     units, norms, directions, signs = _numpy_units(student, teacher)
-    pairs = teacher_pairs(student, np.broadcast_to(teacher, (student.shape[0],) + teacher.shape[1:]))
+    pairs = teacher_pairs(student, np.broadcast_to(teacher, (student.shape[0],) + teacher.shape[1:]),
+                          norms[:, :student.shape[-2]])
     gradient = population_kernel.population_gradient(units, norms, directions, signs,
                                                      student.shape[-2], pairs)
     gradient[norms[:, :student.shape[-2]] == 0] = 0.0
