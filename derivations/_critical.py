@@ -11,6 +11,7 @@ with u_k = w_k for M and w*_k for M*.  Rows are ordered (j, j′) = (1, 1), (1, 
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -138,7 +139,9 @@ class SimulationCheck:
 
     def run(self) -> CheckRecord:
         start = time.perf_counter()
-        worst = max(float(self.run_case(case)) for case in self.cases)
+        distances = [float(self.run_case(case)) for case in self.cases]
+        # A NaN distance is a failure (inf), never skipped: max() would silently order it away.
+        worst = max(d if math.isfinite(d) else math.inf for d in distances)
         return CheckRecord(
             method=self.method, points=len(self.cases), max_error=worst, tolerance=self.tolerance,
             error_unit=self.error_unit, detail=self.detail, passed=worst <= self.tolerance,

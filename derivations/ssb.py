@@ -51,7 +51,13 @@ def distance_to_permuted_teacher(weights: np.ndarray) -> float:
 def derive(inputs: dict) -> Derivation:
     exports = inputs["symmetric_dynamics"]
     x_s = sympy.lambdify(exports["K"], exports["x_s"], modules="math")
-    flow = sympy.lambdify((exports["x"], exports["y"], exports["K"]), list(exports["field"]), modules="numpy")
+    x, y, K = exports["x"], exports["y"], exports["K"]
+    flow = sympy.lambdify((x, y, K), list(exports["field"]), modules="numpy")
+    # On the line x = y all students are parallel: the field's sqrt(1 − cos²) and arccos(cos) terms
+    # are evaluated at cos = 1 ± rounding there (NaN).  Substituting y = x symbolically first gives
+    # the exact restriction of the derived field to the line.
+    diagonal_field = [sympy.simplify(component.subs(y, x)) for component in exports["field"]]
+    diagonal_flow = sympy.lambdify((x, K), diagonal_field, modules="numpy")
 
     def symmetric_run(case: dict) -> float:
         width = case["K"]
@@ -69,8 +75,10 @@ def derive(inputs: dict) -> Derivation:
         target = np.array([x_s(width)] * 2 if case["offset"] == 0 else [1.0, 0.0])
         point = np.array([START, START]) if case["offset"] == 0 else np.array(
             [x_s(width) + case["offset"], x_s(width)])
+        on_diagonal = case["offset"] == 0
         for _ in range(MAX_STEPS):
-            velocity = np.array([float(v) for v in flow(point[0], point[1], width)])
+            field = diagonal_flow(point[0], width) if on_diagonal else flow(point[0], point[1], width)
+            velocity = np.array([float(v) for v in field])
             point = point + velocity / width
             if np.max(np.abs(velocity)) < GRADIENT_TOLERANCE:
                 break
