@@ -61,3 +61,22 @@ def test_monte_carlo_zero_variance_component_must_match_exactly():
     sampler = lambda rng, n: np.zeros((n, 1))
     assert MonteCarloCheck([(sampler, [0.0])], samples=1000).run().passed
     assert not MonteCarloCheck([(sampler, [1.0])], samples=1000).run().passed
+
+
+def test_nan_never_passes():
+    nan_closed_form = lambda point: [mpmath.nan]
+    points = [{"a": mpmath.mpf(0)}, {"a": mpmath.mpf(1)}]
+    quadrature = QuadratureCheck(_half_plane_probability, nan_closed_form, points).run()
+    assert not quadrature.passed and math.isinf(quadrature.max_error)
+
+    half = lambda point: [mpmath.mpf(1) / 2]
+    partly_nan = lambda point: [mpmath.nan] if point["a"] == 1 else half(point)
+    assert not QuadratureCheck(_half_plane_probability, partly_nan, points).run().passed
+
+    sampler = lambda rng, n: rng.standard_normal((n, 1))
+    assert not MonteCarloCheck([(sampler, [float("nan")])], samples=1000).run().passed
+
+    function = lambda point, c: c[0] ** 2
+    nan_gradient = lambda point: [mpmath.nan]
+    assert not FiniteDifferenceCheck(function, nan_gradient, lambda p: [p["x"]],
+                                     [{"x": mpmath.mpf(1)}]).run().passed

@@ -28,11 +28,23 @@ from symderive.engine.model import CheckRecord
 Vector = Sequence[mpmath.mpf]
 
 
+def _worst(errors) -> float:
+    """The largest error, with any NaN or infinity counted as infinite (``max`` would order a NaN
+    away and let a broken evaluation pass)."""
+    worst = 0.0
+    for error in errors:
+        error = float(error)
+        if not math.isfinite(error):
+            return math.inf
+        worst = max(worst, error)
+    return worst
+
+
 def _relative_error(value: Vector, reference: Vector, scale=None) -> float:
     """max_k |value_k − reference_k| / scale, by default scale = max_k |reference_k| (∞-norm)."""
-    scale = max(abs(r) for r in reference) if scale is None else scale
-    worst = max(abs(v - r) for v, r in zip(value, reference, strict=True))
-    return float(worst / scale) if scale else float(worst)
+    scale = _worst(abs(r) for r in reference) if scale is None else float(scale)
+    worst = _worst(abs(v - r) for v, r in zip(value, reference, strict=True))
+    return worst / scale if scale else worst
 
 
 @dataclass(frozen=True)
@@ -89,12 +101,12 @@ class QuadratureCheck:
 
     def run(self) -> CheckRecord:
         start = time.perf_counter()
-        worst = 0.0
         with mpmath.workdps(self.dps):
-            for point in self.points:
-                scale = None if self.scale is None else self.scale(point)
-                error = _relative_error(self.defining(point), self.closed_form(point), scale)
-                worst = max(worst, error)
+            worst = _worst(
+                _relative_error(self.defining(point), self.closed_form(point),
+                                None if self.scale is None else self.scale(point))
+                for point in self.points
+            )
         return CheckRecord(
             method=self.method,
             points=len(self.points),
@@ -128,7 +140,7 @@ class FiniteDifferenceCheck:
 
     def run(self) -> CheckRecord:
         start = time.perf_counter()
-        worst = 0.0
+        errors = []
         with mpmath.workdps(self.dps):
             step = mpmath.mpf(10) ** (-(self.dps // 3))
             for point in self.points:
@@ -141,7 +153,8 @@ class FiniteDifferenceCheck:
                     numeric.append(
                         (self.function(point, plus) - self.function(point, minus)) / (2 * step)
                     )
-                worst = max(worst, _relative_error(numeric, self.gradient(point)))
+                errors.append(_relative_error(numeric, self.gradient(point)))
+        worst = _worst(errors)
         return CheckRecord(
             method=self.method,
             points=len(self.points),
@@ -173,7 +186,7 @@ class MonteCarloCheck:
     def run(self) -> CheckRecord:
         start = time.perf_counter()
         rng = np.random.default_rng(self.seed)
-        worst = 0.0
+        z_scores = []
         for sampler, exact in self.cases:
             total = total_sq = 0.0
             for begin in range(0, self.samples, self.chunk):
@@ -192,7 +205,8 @@ class MonteCarloCheck:
                 out=np.where(deviation == 0, 0.0, np.inf),
                 where=standard_error > 0,
             )
-            worst = max(worst, float(np.max(z)))
+            z_scores.extend(z.tolist())
+        worst = _worst(z_scores)
         return CheckRecord(
             method=self.method,
             points=len(self.cases),
