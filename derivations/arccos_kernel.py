@@ -73,8 +73,8 @@ def derive(inputs: dict) -> Derivation:
     closed = mp_function(derived, A_NORM, B_NORM, THETA)
     claim = Claim(
         id="arccos-kernel",
-        statement="E[relu(a.x) relu(b.x)] = ||a|| ||b|| (sin t + (pi - t) cos t) / (2 pi), t = angle(a, b)",
-        assumptions=("x ~ N(0, I_d)", "||a||, ||b|| > 0", "0 <= t <= pi"),
+        statement="E[relu(a·x)·relu(b·x)] = ‖a‖‖b‖·(sin t + (π − t)·cos t)/(2π), t = ∠(a, b)",
+        assumptions=("x ~ N(0, I_d)", "‖a‖, ‖b‖ > 0", "0 ≤ t ≤ π"),
         checks=(
             SymbolicCheck(derived, stated, detail="derived − Cho & Saul's form simplifies to 0"),
             QuadratureCheck(

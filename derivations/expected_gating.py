@@ -106,10 +106,10 @@ def derive(inputs: dict) -> Derivation:
     claim = Claim(
         id="expected-gating",
         statement=(
-            "E[F(e,w)] = ((pi - theta) w + ||w|| sin(theta) e) / (2 pi) for a unit vector e, "
-            "theta = angle(e, w) (Theorem 1, per sample)"
+            "E[F(e, w)] = ((π − θ)·w + ‖w‖·sin θ·e)/(2π) for a unit vector e, "
+            "θ = ∠(e, w) (Theorem 1, per sample)"
         ),
-        assumptions=("x ~ N(0, I_d)", "||e|| = 1", "||w|| > 0", "0 <= theta <= pi"),
+        assumptions=("x ~ N(0, I_d)", "‖e‖ = 1", "‖w‖ > 0", "0 ≤ θ ≤ π"),
         checks=(
             SymbolicCheck(derived, stated, detail="both components, derived − paper simplifies to 0"),
             QuadratureCheck(_defining_gating, closed_form, _quadrature_points(), dps=60,

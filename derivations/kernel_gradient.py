@@ -76,11 +76,11 @@ def derive(inputs: dict) -> Derivation:
 
     claim = Claim(
         id="kernel-gradient-identity",
-        statement="grad_a k(a, b) = E[F(a/||a||, b)]: the kernel's gradient is the expected gating",
-        assumptions=("||a||, ||b|| > 0",
+        statement="∇_a k(a, b) = E[F(a/‖a‖, b)]: the kernel's gradient is the expected gating",
+        assumptions=("‖a‖, ‖b‖ > 0",
                      "the coordinate proof needs a, b not parallel (the derivative of arccos is "
                      "singular there); both sides are continuous in t, so the identity extends to "
-                     "t = 0, pi"),
+                     "t = 0, π"),
         checks=(
             SymbolicCheck(
                 derived, gating, reduce=reduce_modulo_radicals,

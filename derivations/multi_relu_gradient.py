@@ -151,10 +151,10 @@ def derive(inputs: dict) -> Derivation:
 
     claim = Claim(
         id="multi-relu-gradient",
-        statement=("grad_{w_j} J = sum_k E[F(e_j, w_k)] - sum_k E[F(e_j, w*_k)], e_j = w_j/||w_j||, "
+        statement=("∇_{w_j} J = Σ_k E[F(e_j, w_k)] − Σ_k E[F(e_j, w*_k)], e_j = w_j/‖w_j‖, "
                    "student width K and teacher width K* arbitrary"),
-        assumptions=("x ~ N(0, I_d)", "||w_j|| > 0 (J is not differentiable in a zero row)",
-                     "parallel units allowed: the gating terms are continuous at theta = 0, pi"),
+        assumptions=("x ~ N(0, I_d)", "‖w_j‖ > 0 (J is not differentiable in a zero row)",
+                     "parallel units allowed: the gating terms are continuous at θ = 0, π"),
         checks=(
             SymbolicCheck(per_sample, per_sample_gating,
                           detail="per sample (K = K* = 2, d = 2): d/dw_1 of (g - g*)^2/2 equals the sum "

@@ -117,7 +117,8 @@ def derive(inputs: dict) -> Derivation:
 
     claim = Claim(
         id="population-loss",
-        statement="J(W) = 1/2 sum_a sum_b s_a s_b k(u_a, u_b) over the signed units (student +1, teacher -1)",
+        statement=("J(W) = ½·Σ_a Σ_b s_a·s_b·k(u_a, u_b) over the signed units u_a "
+                   "(student rows with s = +1, teacher rows with s = −1)"),
         assumptions=("x ~ N(0, I_d)", "student width K and teacher width K* arbitrary",
                      "zero rows contribute nothing"),
         checks=(

@@ -82,11 +82,11 @@ def derive(inputs: dict) -> Derivation:
 
     claim = Claim(
         id="single-relu-gradient",
-        statement=("grad J(w) = (w - w*)/2 + (theta w* - (||w*||/||w||) sin(theta) w)/(2 pi), "
-                   "theta = angle(w, w*) (the paper's corollary, per sample)"),
-        assumptions=("K = K* = 1", "||w||, ||w*|| > 0",
+        statement=("∇J(w) = (w − w*)/2 + (θ·w* − (‖w*‖/‖w‖)·sin θ·w)/(2π), "
+                   "θ = ∠(w, w*) (the paper's corollary, per sample)"),
+        assumptions=("K = K* = 1", "‖w‖, ‖w*‖ > 0",
                      "the coordinate proof needs w not parallel to w*; both sides are continuous in "
-                     "theta, so the identity extends to theta = 0, pi"),
+                     "θ, so the identity extends to θ = 0, π"),
         checks=(
             SymbolicCheck(derived, stated, reduce=reduce_modulo_radicals,
                           detail="gradient of the closed-form loss − paper reduces to 0 (in R^3)"),
