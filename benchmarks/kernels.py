@@ -78,7 +78,7 @@ def benchmark_b(networks: int = 4096, size: int = 6) -> None:
         "c": lambda: population_gradient(W, W_star, backend="c"),
         "batched": lambda: population_gradient(W, W_star, backend="numpy"),
         "loop": lambda: [paper_style_gradient(w, t) for w, t in zip(W, W_star, strict=True)],
-    }, 3)
+    }, 5)
     c_time, batched, loop = times["c"], times["batched"], times["loop"]
     print(f"(b) K = d = {size}, B = {networks}: C {networks / c_time:,.0f} gradients/s; "
           f"per-network NumPy (arccos) {networks / loop:,.0f}/s -> {loop / c_time:.0f}x (goal >= 100x); "

@@ -8,7 +8,7 @@ an edited kernel is never confused with a stale build.
 Nothing is compiled at import time: the first call to :func:`library` does it.
 
 Batches are split over the available cores: each thread runs one ctypes call (ctypes releases the
-GIL) on a contiguous slice of the networks.
+GIL) on a contiguous slice of the networks, the calling thread the first slice.
 """
 
 from __future__ import annotations
@@ -129,7 +129,7 @@ def library() -> ctypes.CDLL:
 
 @cache
 def _pool() -> ThreadPoolExecutor:
-    return ThreadPoolExecutor(max_workers=_threads(), thread_name_prefix="symderive-kernel")
+    return ThreadPoolExecutor(max_workers=max(1, _threads() - 1), thread_name_prefix="symderive-kernel")
 
 
 def _threads() -> int:
@@ -162,6 +162,7 @@ def run_batched(name: str, student: np.ndarray, teacher: np.ndarray, outputs: li
         return function(*head, *(output[part] for output in outputs))
 
     parts = _slices(networks, K * (K + Ks))
-    statuses = [call(parts[0])] if len(parts) == 1 else list(_pool().map(call, parts))
+    others = [_pool().submit(call, part) for part in parts[1:]]  # the first part runs in this thread
+    statuses = [call(parts[0])] + [other.result() for other in others]
     if any(statuses):
         raise MemoryError("the C kernel could not allocate its workspace")
