@@ -140,10 +140,15 @@ def test_expected_gating_depends_only_on_the_direction_of_e():
                        rtol=1e-15, atol=1e-16)
 
 
+# Subnormal entries are excluded: scaling them (the homogeneity test) is itself inexact, and a
+# rounded direction changes the gradient by O(1) of the term scale; tiny norms are covered by
+# test_extreme_norms.
+FINITE_ENTRIES = st.floats(-3, 3, allow_subnormal=False)
+
 networks = st.integers(1, 4).flatmap(
     lambda d: st.tuples(
-        arrays(np.float64, st.tuples(st.integers(1, 4), st.just(d)), elements=st.floats(-3, 3)),
-        arrays(np.float64, st.tuples(st.integers(1, 4), st.just(d)), elements=st.floats(-3, 3)),
+        arrays(np.float64, st.tuples(st.integers(1, 4), st.just(d)), elements=FINITE_ENTRIES),
+        arrays(np.float64, st.tuples(st.integers(1, 4), st.just(d)), elements=FINITE_ENTRIES),
     )
 )
 
