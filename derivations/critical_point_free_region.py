@@ -1,26 +1,44 @@
 """Critical-point-free regions for two ReLUs: where L_12 keeps a strict sign.
 
-Theorem.  Let the students be e_1 = (1, 0), e_2 = (cos α, sin α) with 0 < α < π, and a unit teacher
-at polar angle β.  Then L_12 > 0 for 0 < β < α (teacher strictly inside the cone of the students),
-L_12 < 0 for α < β < 2π (strictly outside), and L_12 = 0 for β ∈ {0, α} (teacher on a student).
-Since L_21(α, β) = L_12(α, α − β) (swapping the students), L_21 has the same sign pattern.
+Theorem (sign pattern). Let the students be e_1 = (1, 0), e_2 = (cos α, sin α) with 0 < α < π, and a
+unit teacher at polar angle β. Then L_12 > 0 for 0 < β < α (teacher strictly inside the cone of the
+students), L_12 < 0 for α < β < 2π (strictly outside), and L_12 = 0 for β ∈ {0, α} (teacher on a
+student). Since L_21(α, β) = L_12(α, α − β) (swapping the students), L_21 has the same sign pattern.
 Consequently, if every teacher lies strictly inside the cone, or every teacher strictly outside it,
 Σ_k ‖w*_k‖ L_12(e*_k) ≠ 0: no in-plane critical point has these student directions.
 
-Boundary cases.  α = π (antiparallel students): L_12 ≡ L_21 ≡ 0 for every teacher, so there is no
-critical-point-free region.  α → 0: M_r is singular (see m-r-singular) and L_12 = O(α²).
+What is certified. (a) Interval arithmetic proves the strict signs for every β ∈ (0, 2π), β ≠ α, and
+α ∈ [0.5, 2.9] in the build, α ∈ [0.12, 3.12] in the test suite (tests/test_critical_region.py,
+about 45 s). (b) The edges are exact (SymPy): L_12 = 0 at β = 0, β = α and, for every β, at α = π.
+(c) Near the two ends of the α range only leading-order expansions are proved (claim
+critical-region-edges): at the corners α → 0, along every ray of the local coordinates, L_12 = (2/3)
+θ_1 θ_2 (θ_1 + 2θ_2) + O(t⁴) inside the cone, −(2/3) α² (β − α) + O(t⁴) next to e_2 outside, −(4/3)
+α² (2π − β) + O(t⁴) next to e_1 outside; and L_12 = (π − α) |π − β| sin β + O((π − α)²) as α → π.
+These have the theorem's signs, but an expansion along each ray is not a uniform bound, so for α ∈
+(0, 0.12) ∪ (3.12, π) the theorem rests on these expansions plus numeric grids (a float grid of the
+closed form and a 50-digit grid of L_12 from the M matrices crowding the edges): not a proof there.
+Why the ends resist plain bisection: N = det(M_r) L_12 is O(α⁵) inside the cone and O(α⁴) outside,
+built from O(1) terms, so interval enclosures lose everything to cancellation; near (α, β) = (π, π)
+∂_αN vanishes to second order in β − π (∂_αN(π, ·) = π³(τ − 1) sin πτ on the inside arc, π³ τ sin πτ
+on the arc β ∈ [π, π + α]), so even N/(π − α) is not bounded away from 0 there. Finishing the proof
+needs Taylor models in α with exact polynomial coefficients in τ near α = 0 and a blow-up of the
+corner (π, π).
 
-Proof strategy.  det M_r = π² − f² > 0 on (0, π], so L_12 has the sign of the normalized
-N = det(M_r) L_12 = A m_12 + B h(θ_1) + C h(θ_2) with A = π² − f², B = g f − π² cos α,
-C = π(f cos α − g), m_12 = (π − θ_1) cos θ_2 + sin θ_1 cos α, h(t) = (π − t) cos t + sin t.  On each of
-the four arcs β ∈ [0, α], [α, π], [π, π + α], [π + α, 2π] the angles θ_i are affine in β, so with
-β affine in τ ∈ [0, 1] each arc is a box in (α, τ).  N vanishes on the arc ends β = 0 and β = α
-(symbolic); next to them the sign follows from the sign of ∂_τN on a strip (N = τ ∂_τN(ξ)), away
-from them from N itself.  Both are certified by interval arithmetic with the mean-value enclosure
-N(box) ⊂ N(mid) + ∇N(box)·(box − mid).  N is tiny for small α and near α = π (O(α⁴) and
-O((π − α)²)), so the interval certificate covers α ∈ [0.5, 2.9] in the test suite
-(tests/test_critical_region.py) and α ∈ [1.0, 2.3] in the build; the rest of (0, π) is covered by a
-dense numeric grid (not a proof).
+The paper (Tian 2017, Section 5) gives the region only graphically (the sign map of L_12 over
+(teacher angle, student angle) and L_12, L_21 at α = 3π/8, 7π/8); the theorem above is our reading
+of that picture, and nothing we computed contradicts it.
+
+At α = π (antiparallel students) L_12 ≡ L_21 ≡ 0 for every teacher: there is no critical-point-free
+region. α → 0: M_r is singular (see m-r-singular) and L_12 = O(α²) (O(α³) inside the cone).
+
+Proof strategy of (a). det M_r = π² − f² > 0 on (0, π], so L_12 has the sign of the normalized N =
+det(M_r) L_12 = A m_12 + B h(θ_1) + C h(θ_2) with A = π² − f², B = g f − π² cos α, C = π(f cos α −
+g), m_12 = (π − θ_1) cos θ_2 + sin θ_1 cos α, h(t) = (π − t) cos t + sin t. On each of the four arcs
+β ∈ [0, α], [α, π], [π, π + α], [π + α, 2π] the angles θ_i are affine in β, so with β affine in τ ∈
+[0, 1] each arc is a box in (α, τ). N vanishes on the arc ends β = 0 and β = α (symbolic); next to
+them the sign follows from the sign of ∂_τN on a strip (N = τ ∂_τN(ξ)), away from them from N
+itself. Both are certified by interval arithmetic with the mean-value enclosure N(box) ⊂ N(mid) +
+∇N(box)·(box − mid).
 """
 
 from __future__ import annotations
@@ -30,7 +48,7 @@ import numpy as np
 import sympy
 from sympy import cos, pi, sin
 
-from derivations._critical import SimulationCheck
+from derivations._critical import SimulationCheck, mp_paper_matrices, mp_separable_l, plane_vector
 from symderive.engine.checks import IntervalCheck, SymbolicCheck
 from symderive.engine.model import Claim, Derivation, Step
 
@@ -38,6 +56,8 @@ REQUIRES: tuple[str, ...] = ("separable_l",)
 
 TAU = sympy.Symbol("tau", real=True)
 STRIP = "0.1"
+BUILD_RANGE = ("0.5", "2.9")
+TEST_RANGES = (("0.12", "0.25"), ("0.25", "0.5"), ("2.9", "3.05"), ("3.05", "3.12"))
 
 
 def normalized_l12(alpha, theta_1, theta_2) -> sympy.Expr:
@@ -111,6 +131,82 @@ def certificate_checks(alpha: sympy.Symbol, alpha_range: tuple, subdivisions: in
     return checks
 
 
+WEDGE = sympy.Symbol("t", positive=True)
+U, V = sympy.symbols("u v", positive=True)
+
+
+def wedges() -> dict:
+    """Corners of the domain at alpha -> 0: (alpha, theta_1, theta_2) in the local coordinates u, v >= 0,
+    and the stated leading term of L_12 (degree 3 in (u, v))."""
+    return {
+        "inside the cone (theta_1 = u, theta_2 = v)": ((U + V, U, V),
+                                                      sympy.Rational(2, 3) * U * V * (U + 2 * V)),
+        "outside, next to e_2 (alpha = u, beta = alpha + v)": ((U, U + V, V), -sympy.Rational(2, 3) * U**2 * V),
+        "outside, next to e_1 (alpha = u, beta = 2 pi - v)": ((U, V, U + V), -sympy.Rational(4, 3) * U**2 * V),
+    }
+
+
+def mp_l12(alpha, beta) -> mpmath.mpf:
+    """L_12 from the paper's M, M* entries and mpmath linear algebra (not from the closed form)."""
+    students = [plane_vector(1, 0), plane_vector(1, alpha)]
+    M, M_star = mp_paper_matrices(students, [plane_vector(1, beta)])
+    return mp_separable_l(M, M_star, 2)[0]
+
+
+def near_pi_leading(alpha, beta):
+    """The stated leading term (pi - alpha)|pi - beta| sin(beta) of L_12 as alpha -> pi."""
+    return (mpmath.pi - alpha) * abs(mpmath.pi - beta) * mpmath.sin(beta)
+
+
+def _edge_points() -> list[dict]:
+    """Points at distance ~1e-6 from the corners alpha = 0 and from alpha = pi."""
+    eps = mpmath.mpf("1e-6")
+    points = []
+    for u, v in ((1, 1), (1, 3), (3, 1)):
+        points.append({"kind": 0, "u": u * eps, "v": v * eps})
+        points.append({"kind": 1, "u": u * eps, "v": v * eps})
+        points.append({"kind": 2, "u": u * eps, "v": v * eps})
+    for beta in ("0.3", "1.5", "2.9", "3.4", "4.7", "6.0"):
+        points.append({"kind": 3, "u": eps, "v": mpmath.mpf(beta)})
+    return points
+
+
+def _edge_relative_error(point: dict) -> float:
+    """|L_12 (M matrices, 60 digits) / stated leading term - 1| at one point."""
+    with mpmath.workdps(60):
+        u, v = point["u"], point["v"]
+        if point["kind"] == 0:
+            alpha, beta, lead = u + v, u, mpmath.mpf(2) / 3 * u * v * (u + 2 * v)
+        elif point["kind"] == 1:
+            alpha, beta, lead = u, u + v, -mpmath.mpf(2) / 3 * u**2 * v
+        elif point["kind"] == 2:
+            alpha, beta, lead = u, 2 * mpmath.pi - v, -mpmath.mpf(4) / 3 * u**2 * v
+        else:
+            alpha, beta = mpmath.pi - u, v
+            lead = near_pi_leading(alpha, beta)
+        return float(abs(mp_l12(alpha, beta) / lead - 1))
+
+
+def _edge_grid_mismatches(case: dict) -> float:
+    """Sign mismatches of L_12 (M matrices, 50 digits) on a grid that crowds the edges."""
+    mismatches = 0
+    with mpmath.workdps(50):
+        for alpha in case["alphas"]:
+            alpha = mpmath.mpf(alpha) if not isinstance(alpha, tuple) else mpmath.pi - mpmath.mpf(alpha[1])
+            for (lo, hi, sign) in ((0, alpha, 1), (alpha, mpmath.pi, -1), (mpmath.pi, mpmath.pi + alpha, -1),
+                                   (mpmath.pi + alpha, 2 * mpmath.pi, -1)):
+                for tau in case["taus"]:
+                    value = mp_l12(alpha, lo + mpmath.mpf(tau) * (hi - lo))
+                    mismatches += int(mpmath.sign(value) != sign)
+    return float(mismatches)
+
+
+EDGE_GRID = {
+    "alphas": ["1e-4", "1e-3", "1e-2", "0.05", "0.12", ("pi -", "0.02"), ("pi -", "1e-3"), ("pi -", "1e-5")],
+    "taus": ["1e-6", "1e-3", "0.05", "0.25", "0.5", "0.75", "0.95", "0.999", "0.999999"],
+}
+
+
 def derive(inputs: dict) -> Derivation:
     exports = inputs["separable_l"]
     alpha, theta_1, theta_2 = (exports[k] for k in ("student_angle", "teacher_angle_1", "teacher_angle_2"))
@@ -143,25 +239,75 @@ def derive(inputs: dict) -> Derivation:
         expected = np.where(b < a, 1.0, -1.0)
         return float(np.sum((np.sign(values) != expected) & keep))
 
+    edge_grid = SimulationCheck(
+        _edge_grid_mismatches, [EDGE_GRID], tolerance=0.0, error_unit="grid points with the wrong sign",
+        method="numeric",
+        detail=("sign of L_12 from the M matrices (50 digits, not the closed form) at alpha in {1e-4, 1e-3, "
+                "1e-2, 0.05, 0.12, pi - 0.02, pi - 1e-3, pi - 1e-5} and 9 teacher angles per arc crowding "
+                "the arc ends (relative position 1e-6 ... 1 - 1e-6)"),
+    )
     claim = Claim(
         id="critical-point-free-region",
-        statement=("K = 2, students at angle 0 < alpha < pi, unit teacher at beta: L_12 > 0 for 0 < beta < "
-                   "alpha, L_12 < 0 for alpha < beta < 2 pi, 0 at beta in {0, alpha}; the same for L_21. "
-                   "If all teachers are strictly inside (or all strictly outside) the students' cone, no "
-                   "in-plane critical point has these student directions. At alpha = pi, L = 0 identically"),
-        assumptions=("0 < alpha < pi (alpha = pi: L = 0)", "teachers with positive norms",
-                     ("interval certificate: alpha in [1.0, 2.3] in the build, [0.5, 2.9] in the tests; "
-                      "elsewhere a numeric grid")),
+        statement=("K = 2, students at angle alpha, unit teacher at beta: L_12 > 0 for 0 < beta < alpha, "
+                   "L_12 < 0 for alpha < beta < 2 pi; the same for L_21 (L_21(alpha, beta) = L_12(alpha, "
+                   "alpha - beta)). If all teachers are strictly inside (or all strictly outside) the "
+                   "students' cone, no in-plane critical point has these student directions. Certified "
+                   f"(interval arithmetic) for alpha in [{BUILD_RANGE[0]}, {BUILD_RANGE[1]}] in the build and "
+                   f"[{TEST_RANGES[0][0]}, {TEST_RANGES[-1][1]}] in the tests, every beta in (0, 2 pi)"),
+        assumptions=("teachers with positive norms",
+                     (f"interval certificate: alpha in [{BUILD_RANGE[0]}, {BUILD_RANGE[1]}] (build), "
+                      f"[{TEST_RANGES[0][0]}, {TEST_RANGES[-1][1]}] (tests); for alpha near 0 and pi only the "
+                      "leading-order expansions of critical-region-edges and numeric grids")),
         checks=(
             symbolic,
-            *certificate_checks(alpha, ("1.0", "2.3"), subdivisions=3, refine=4),
+            *certificate_checks(alpha, BUILD_RANGE, subdivisions=6, refine=5),
             SimulationCheck(grid_case, [{"alpha_low": 1e-3, "alpha_high": float(np.pi) - 1e-3, "count": 300}],
                             tolerance=0.0, error_unit="grid points with the wrong sign", method="numeric",
                             detail="sign of L_12 (closed form, float) on a 300 x 599 grid of alpha in "
                                    "[0.001, pi - 0.001], beta in (0, 2 pi)"),
+            edge_grid,
         ),
         derived=n,
         stated=(pi**2 - f**2) * l12,
+    )
+    det = pi**2 - f**2
+    derived_edges, stated_edges = [], []
+    for (a_w, t1_w, t2_w), lead in wedges().values():
+        scaled = normalized_l12(a_w, t1_w, t2_w).subs({U: WEDGE * U, V: WEDGE * V}, simultaneous=True)
+        derived_edges.append(sympy.series(scaled, WEDGE, 0, 6).removeO())
+        stated_edges.append(WEDGE**5 * pi**2 * a_w**2 * lead)
+    derived_edges.append(sympy.series(det, alpha, 0, 3).removeO())
+    stated_edges.append(pi**2 * alpha**2)
+    for name, lead in (("inside, beta in [0, alpha]", pi**3 * (TAU - 1) * sin(pi * TAU)),
+                       ("beta in [alpha, pi]", 0), ("beta in [pi, pi + alpha]", pi**3 * TAU * sin(pi * TAU)),
+                       ("beta in [pi + alpha, 2 pi]", 0)):
+        theta_a, theta_b, _ = arcs(alpha)[name]
+        n_arc = normalized_l12(alpha, theta_a, theta_b)
+        derived_edges += [n_arc.subs(alpha, pi), sympy.diff(n_arc, alpha).subs(alpha, pi)]
+        stated_edges += [0, lead]
+    derived_edges.append(det.subs(alpha, pi))
+    stated_edges.append(pi**2)
+    edges = Claim(
+        id="critical-region-edges",
+        statement=("On the edges L_12 = 0: beta = 0 or beta = alpha (teacher on a student) and alpha = pi "
+                   "(every beta). Near the corners at alpha -> 0, along each ray (u, v) = t (u_0, v_0), u_0, v_0 > 0, "
+                   "t -> 0+: inside the cone, theta_1 = u, theta_2 = v: L_12 = (2/3) u v (u + 2v) + O(t^4); "
+                   "outside next to e_2, alpha = u, beta = alpha + v: L_12 = -(2/3) u^2 v + O(t^4); outside "
+                   "next to e_1, alpha = u, beta = 2 pi - v: L_12 = -(4/3) u^2 v + O(t^4). As alpha -> pi, for beta off the shrinking arcs [alpha, pi] and "
+                   "[pi + alpha, 2 pi]: L_12 = (pi - alpha) |pi - beta| sin(beta) + O((pi - alpha)^2)"),
+        assumptions=("L_12 = N / det M_r with det M_r = pi^2 alpha^2 + O(alpha^3) and = pi^2 at alpha = pi",),
+        checks=(
+            SymbolicCheck(sympy.Matrix(derived_edges), sympy.Matrix(stated_edges),
+                          reduce=lambda e: sympy.simplify(sympy.expand(e)),
+                          detail=("degree-5 Taylor terms of N in the three corner wedges (lower ones vanish), "
+                                  "det M_r = pi^2 alpha^2 + O(alpha^3), N and dN/dalpha at alpha = pi on the four arcs, "
+                                  "det M_r at pi")),
+            SimulationCheck(_edge_relative_error, _edge_points(), tolerance=1e-4,
+                            error_unit="relative deviation from the leading term", method="numeric",
+                            detail=("L_12 from the M matrices (60 digits) at distance ~1e-6 from the corners "
+                                    "(3 points per wedge) and from alpha = pi (6 teacher angles) vs the "
+                                    "stated leading terms")),
+        ),
     )
     steps = (
         Step(sympy.Eq(sympy.Symbol("N"), n),
@@ -173,6 +319,6 @@ def derive(inputs: dict) -> Derivation:
         paper_reference="Tian (2017), Section 5 (two ReLUs: signs of L_12 and L_21)",
         summary=__doc__.strip().splitlines()[0],
         steps=steps,
-        claims=(claim,),
+        claims=(claim, edges),
         exports={"normalized_L12": n},
     )
