@@ -69,8 +69,11 @@ def normalized_l12(alpha, theta_1, theta_2) -> sympy.Expr:
         return (pi - t) * cos(t) + sin(t)
 
     m_12 = (pi - theta_1) * cos(theta_2) + sin(theta_1) * cos(alpha)
-    return ((pi**2 - f**2) * m_12 + (g * f - pi**2 * cos(alpha)) * h(theta_1)
-            + pi * (f * cos(alpha) - g) * h(theta_2))
+    return (
+        (pi**2 - f**2) * m_12
+        + (g * f - pi**2 * cos(alpha)) * h(theta_1)
+        + pi * (f * cos(alpha) - g) * h(theta_2)
+    )
 
 
 def arcs(alpha) -> dict:
@@ -79,7 +82,11 @@ def arcs(alpha) -> dict:
         "inside, beta in [0, alpha]": (TAU * alpha, alpha - TAU * alpha, 1),
         "beta in [alpha, pi]": (alpha + TAU * (pi - alpha), TAU * (pi - alpha), -1),
         "beta in [pi, pi + alpha]": (pi - TAU * alpha, pi - alpha + TAU * alpha, -1),
-        "beta in [pi + alpha, 2 pi]": (pi - alpha - TAU * (pi - alpha), pi - TAU * (pi - alpha), -1),
+        "beta in [pi + alpha, 2 pi]": (
+            pi - alpha - TAU * (pi - alpha),
+            pi - TAU * (pi - alpha),
+            -1,
+        ),
     }
 
 
@@ -88,8 +95,9 @@ def _mean_value_enclosure(expr: sympy.Expr, alpha: sympy.Symbol):
     iv = mpmath.iv
     namespace = [{"sin": iv.sin, "cos": iv.cos, "pi": iv.pi}]
     value = sympy.lambdify((alpha, TAU), expr, modules=namespace, cse=True)
-    gradient = sympy.lambdify((alpha, TAU), [sympy.diff(expr, alpha), sympy.diff(expr, TAU)],
-                              modules=namespace, cse=True)
+    gradient = sympy.lambdify(
+        (alpha, TAU), [sympy.diff(expr, alpha), sympy.diff(expr, TAU)], modules=namespace, cse=True
+    )
 
     def enclosure(a, t):
         a_mid, t_mid = iv.mpf(a.mid), iv.mpf(t.mid)
@@ -99,7 +107,9 @@ def _mean_value_enclosure(expr: sympy.Expr, alpha: sympy.Symbol):
     return enclosure
 
 
-def certificate_checks(alpha: sympy.Symbol, alpha_range: tuple, subdivisions: int, refine: int) -> list:
+def certificate_checks(
+    alpha: sympy.Symbol, alpha_range: tuple, subdivisions: int, refine: int
+) -> list:
     """IntervalChecks of the sign of N (interior of each arc) and of ∂_τN (strips at the zeros)."""
     low, high = (mpmath.mpf(v) for v in alpha_range)
     strip = mpmath.mpf(STRIP)
@@ -121,13 +131,19 @@ def certificate_checks(alpha: sympy.Symbol, alpha_range: tuple, subdivisions: in
         pieces.append((n, (start, end), sign))
         for expr, (t_low, t_high), piece_sign in pieces:
             what = "d N/d tau" if expr is derivative else "N"
-            checks.append(IntervalCheck(
-                _mean_value_enclosure(expr, alpha),
-                [[(low, high), (mpmath.mpf(t_low), mpmath.mpf(t_high))]],
-                subdivisions=subdivisions, refine=refine, sign=piece_sign, dps=15,
-                detail=f"{name}: sign of {what} for alpha in [{alpha_range[0]}, {alpha_range[1]}], "
-                       f"tau in [{mpmath.nstr(t_low, 3)}, {mpmath.nstr(t_high, 3)}] (mean-value enclosure)",
-            ))
+            checks.append(
+                IntervalCheck(
+                    _mean_value_enclosure(expr, alpha),
+                    [[(low, high), (mpmath.mpf(t_low), mpmath.mpf(t_high))]],
+                    subdivisions=subdivisions,
+                    refine=refine,
+                    sign=piece_sign,
+                    dps=15,
+                    detail=f"{name}: sign of {what} for alpha in "
+                    f"[{alpha_range[0]}, {alpha_range[1]}], tau in "
+                    f"[{mpmath.nstr(t_low, 3)}, {mpmath.nstr(t_high, 3)}] (mean-value enclosure)",
+                )
+            )
     return checks
 
 
@@ -136,14 +152,39 @@ U, V = sympy.symbols("u v", positive=True)
 
 
 def wedges() -> dict:
-    """Corners of the domain at alpha -> 0: (alpha, theta_1, theta_2) in the local coordinates u, v >= 0,
-    and the stated leading term of L_12 (degree 3 in (u, v))."""
+    """Corners of the domain at alpha -> 0 in local coordinates u, v >= 0: (alpha, beta, theta_1,
+    theta_2) and the stated leading term of L_12 (degree 3 in (u, v))."""
     return {
-        "inside the cone (theta_1 = u, theta_2 = v)": ((U + V, U, V),
-                                                      sympy.Rational(2, 3) * U * V * (U + 2 * V)),
-        "outside, next to e_2 (alpha = u, beta = alpha + v)": ((U, U + V, V), -sympy.Rational(2, 3) * U**2 * V),
-        "outside, next to e_1 (alpha = u, beta = 2 pi - v)": ((U, V, U + V), -sympy.Rational(4, 3) * U**2 * V),
+        "inside the cone (theta_1 = u, theta_2 = v)": (
+            (U + V, U, U, V),
+            sympy.Rational(2, 3) * U * V * (U + 2 * V),
+        ),
+        "outside, next to e_2 (alpha = u, beta = alpha + v)": (
+            (U, U + V, U + V, V),
+            -sympy.Rational(2, 3) * U**2 * V,
+        ),
+        "outside, next to e_1 (alpha = u, beta = 2 pi - v)": (
+            (U, 2 * pi - V, V, U + V),
+            -sympy.Rational(4, 3) * U**2 * V,
+        ),
     }
+
+
+def low_order_terms(expr: sympy.Expr, variable: sympy.Symbol, order: int) -> sympy.Expr:
+    """The terms of degree <= order in ``variable`` of expr, when every sin/cos argument is a
+    multiple of ``variable``: replacing sin, cos by their Taylor polynomials of that degree is then
+    exact up to that degree (and much faster than sympy.series for these expressions)."""
+
+    def sine(x):
+        return sum((-1) ** k * x ** (2 * k + 1) / sympy.factorial(2 * k + 1)
+                   for k in range(order // 2 + 1))
+
+    def cosine(x):
+        return sum((-1) ** k * x ** (2 * k) / sympy.factorial(2 * k) for k in range(order // 2 + 1))
+
+    truncated = expr.replace(sympy.sin, sine).replace(sympy.cos, cosine)
+    polynomial = sympy.Poly(sympy.expand(truncated), variable)
+    return sum((c * variable**m for (m,), c in polynomial.terms() if m <= order), sympy.Integer(0))
 
 
 def mp_l12(alpha, beta) -> mpmath.mpf:
@@ -153,48 +194,44 @@ def mp_l12(alpha, beta) -> mpmath.mpf:
     return mp_separable_l(M, M_star, 2)[0]
 
 
-def near_pi_leading(alpha, beta):
-    """The stated leading term (pi - alpha)|pi - beta| sin(beta) of L_12 as alpha -> pi."""
-    return (mpmath.pi - alpha) * abs(mpmath.pi - beta) * mpmath.sin(beta)
-
-
 def _edge_points() -> list[dict]:
-    """Points at distance ~1e-6 from the corners alpha = 0 and from alpha = pi."""
+    """(alpha, beta, stated leading term of L_12) at distance ~1e-6 from the corners at alpha = 0
+    (three rays per wedge) and from alpha = pi (six teacher angles off the shrinking arcs)."""
     eps = mpmath.mpf("1e-6")
     points = []
-    for u, v in ((1, 1), (1, 3), (3, 1)):
-        points.append({"kind": 0, "u": u * eps, "v": v * eps})
-        points.append({"kind": 1, "u": u * eps, "v": v * eps})
-        points.append({"kind": 2, "u": u * eps, "v": v * eps})
-    for beta in ("0.3", "1.5", "2.9", "3.4", "4.7", "6.0"):
-        points.append({"kind": 3, "u": eps, "v": mpmath.mpf(beta)})
+    with mpmath.workdps(60):
+        for (alpha, beta, _, _), lead in wedges().values():
+            corner = sympy.lambdify((U, V), [alpha, beta, lead], modules="mpmath")
+            for u, v in ((1, 1), (1, 3), (3, 1)):
+                a, b, value = corner(u * eps, v * eps)
+                points.append({"alpha": a, "beta": b, "lead": value})
+        for beta in ("0.3", "1.5", "2.9", "3.4", "4.7", "6.0"):
+            beta = mpmath.mpf(beta)
+            # L_12 = (pi - alpha) |pi - beta| sin(beta) + O((pi - alpha)^2)
+            points.append({"alpha": mpmath.pi - eps, "beta": beta,
+                           "lead": eps * abs(mpmath.pi - beta) * mpmath.sin(beta)})
     return points
 
 
 def _edge_relative_error(point: dict) -> float:
     """|L_12 (M matrices, 60 digits) / stated leading term - 1| at one point."""
     with mpmath.workdps(60):
-        u, v = point["u"], point["v"]
-        if point["kind"] == 0:
-            alpha, beta, lead = u + v, u, mpmath.mpf(2) / 3 * u * v * (u + 2 * v)
-        elif point["kind"] == 1:
-            alpha, beta, lead = u, u + v, -mpmath.mpf(2) / 3 * u**2 * v
-        elif point["kind"] == 2:
-            alpha, beta, lead = u, 2 * mpmath.pi - v, -mpmath.mpf(4) / 3 * u**2 * v
-        else:
-            alpha, beta = mpmath.pi - u, v
-            lead = near_pi_leading(alpha, beta)
-        return float(abs(mp_l12(alpha, beta) / lead - 1))
+        return float(abs(mp_l12(point["alpha"], point["beta"]) / point["lead"] - 1))
 
 
 def _edge_grid_mismatches(case: dict) -> float:
     """Sign mismatches of L_12 (M matrices, 50 digits) on a grid that crowds the edges."""
     mismatches = 0
     with mpmath.workdps(50):
-        for alpha in case["alphas"]:
-            alpha = mpmath.mpf(alpha) if not isinstance(alpha, tuple) else mpmath.pi - mpmath.mpf(alpha[1])
-            for (lo, hi, sign) in ((0, alpha, 1), (alpha, mpmath.pi, -1), (mpmath.pi, mpmath.pi + alpha, -1),
-                                   (mpmath.pi + alpha, 2 * mpmath.pi, -1)):
+        alphas = [mpmath.mpf(a) for a in case["alphas"]]
+        alphas += [mpmath.pi - mpmath.mpf(d) for d in case["distances_to_pi"]]
+        for alpha in alphas:
+            for lo, hi, sign in (
+                (0, alpha, 1),
+                (alpha, mpmath.pi, -1),
+                (mpmath.pi, mpmath.pi + alpha, -1),
+                (mpmath.pi + alpha, 2 * mpmath.pi, -1),
+            ):
                 for tau in case["taus"]:
                     value = mp_l12(alpha, lo + mpmath.mpf(tau) * (hi - lo))
                     mismatches += int(mpmath.sign(value) != sign)
@@ -202,28 +239,38 @@ def _edge_grid_mismatches(case: dict) -> float:
 
 
 EDGE_GRID = {
-    "alphas": ["1e-4", "1e-3", "1e-2", "0.05", "0.12", ("pi -", "0.02"), ("pi -", "1e-3"), ("pi -", "1e-5")],
+    "alphas": ["1e-4", "1e-3", "1e-2", "0.05", "0.12"],
+    "distances_to_pi": ["0.02", "1e-3", "1e-5"],
     "taus": ["1e-6", "1e-3", "0.05", "0.25", "0.5", "0.75", "0.95", "0.999", "0.999999"],
 }
 
 
 def derive(inputs: dict) -> Derivation:
     exports = inputs["separable_l"]
-    alpha, theta_1, theta_2 = (exports[k] for k in ("student_angle", "teacher_angle_1", "teacher_angle_2"))
+    alpha, theta_1, theta_2 = (
+        exports[k] for k in ("student_angle", "teacher_angle_1", "teacher_angle_2")
+    )
     l12, l21 = exports["L12"], exports["L21"]
     f = (pi - alpha) * cos(alpha) + sin(alpha)
     n = normalized_l12(alpha, theta_1, theta_2)
     inside = arcs(alpha)["inside, beta in [0, alpha]"]
     n_inside = n.subs({theta_1: inside[0], theta_2: inside[1]})
     symbolic = SymbolicCheck(
-        sympy.Matrix([n, n_inside.subs(TAU, 0), n_inside.subs(TAU, 1),
-                      l12.subs(alpha, pi).subs(theta_2, pi - theta_1),
-                      l21.subs(alpha, pi).subs(theta_2, pi - theta_1),
-                      l21 - l12.subs({theta_1: theta_2, theta_2: theta_1}, simultaneous=True)]),
+        sympy.Matrix(
+            [
+                n,
+                n_inside.subs(TAU, 0),
+                n_inside.subs(TAU, 1),
+                l12.subs(alpha, pi).subs(theta_2, pi - theta_1),
+                l21.subs(alpha, pi).subs(theta_2, pi - theta_1),
+                l21 - l12.subs({theta_1: theta_2, theta_2: theta_1}, simultaneous=True),
+            ]
+        ),
         sympy.Matrix([(pi**2 - f**2) * l12, 0, 0, 0, 0, 0]),
         reduce=lambda e: sympy.simplify(sympy.expand(sympy.cancel(e))),
-        detail="N = det(M_r) L_12; N = 0 at beta = 0 and beta = alpha; L_12 = L_21 = 0 at alpha = pi "
-               "(theta_2 = pi - theta_1); L_21 is L_12 with the students swapped",
+        detail="N = det(M_r) L_12; N = 0 at beta = 0 and beta = alpha; L_12 = L_21 = 0 at "
+        "alpha = pi "
+        "(theta_2 = pi - theta_1); L_21 is L_12 with the students swapped",
     )
     l12_np = sympy.lambdify((alpha, theta_1, theta_2), l12, modules="numpy")
 
@@ -232,7 +279,7 @@ def derive(inputs: dict) -> Derivation:
         alphas = np.linspace(case["alpha_low"], case["alpha_high"], case["count"])
         betas = np.linspace(0.0, 2 * np.pi, 2 * case["count"] + 1)[1:-1]
         a, b = np.meshgrid(alphas, betas, indexing="ij")
-        keep = (np.abs(b - a) > 1e-6)
+        keep = np.abs(b - a) > 1e-6
         theta_1 = np.arctan2(np.abs(np.sin(b)), np.cos(b))
         theta_2 = np.arctan2(np.abs(np.sin(b - a)), np.cos(b - a))
         values = l12_np(a, theta_1, theta_2)
@@ -240,31 +287,50 @@ def derive(inputs: dict) -> Derivation:
         return float(np.sum((np.sign(values) != expected) & keep))
 
     edge_grid = SimulationCheck(
-        _edge_grid_mismatches, [EDGE_GRID], tolerance=0.0, error_unit="grid points with the wrong sign",
+        _edge_grid_mismatches,
+        [EDGE_GRID],
+        tolerance=0.0,
+        error_unit="grid points with the wrong sign",
         method="numeric",
-        detail=("sign of L_12 from the M matrices (50 digits, not the closed form) at alpha in {1e-4, 1e-3, "
-                "1e-2, 0.05, 0.12, pi - 0.02, pi - 1e-3, pi - 1e-5} and 9 teacher angles per arc crowding "
-                "the arc ends (relative position 1e-6 ... 1 - 1e-6)"),
+        detail=(
+            "sign of L_12 from the M matrices (50 digits, not the closed form) at alpha in "
+            "{1e-4, 1e-3, 1e-2, 0.05, 0.12, pi - 0.02, pi - 1e-3, pi - 1e-5} and 9 teacher angles "
+            "per arc crowding "
+            "the arc ends (relative position 1e-6 ... 1 - 1e-6)"
+        ),
     )
     claim = Claim(
         id="critical-point-free-region",
-        statement=("K = 2, students at angle alpha, unit teacher at beta: L_12 > 0 for 0 < beta < alpha, "
-                   "L_12 < 0 for alpha < beta < 2 pi; the same for L_21 (L_21(alpha, beta) = L_12(alpha, "
-                   "alpha - beta)). If all teachers are strictly inside (or all strictly outside) the "
-                   "students' cone, no in-plane critical point has these student directions. Certified "
-                   f"(interval arithmetic) for alpha in [{BUILD_RANGE[0]}, {BUILD_RANGE[1]}] in the build and "
-                   f"[{TEST_RANGES[0][0]}, {TEST_RANGES[-1][1]}] in the tests, every beta in (0, 2 pi)"),
-        assumptions=("teachers with positive norms",
-                     (f"interval certificate: alpha in [{BUILD_RANGE[0]}, {BUILD_RANGE[1]}] (build), "
-                      f"[{TEST_RANGES[0][0]}, {TEST_RANGES[-1][1]}] (tests); for alpha near 0 and pi only the "
-                      "leading-order expansions of critical-region-edges and numeric grids")),
+        statement=(
+            "K = 2, students at angle alpha, unit teacher at beta: L_12 > 0 for 0 < beta < alpha, "
+            "L_12 < 0 for alpha < beta < 2 pi; the same for L_21 (L_21(alpha, beta) = L_12(alpha, "
+            "alpha - beta)). If all teachers are strictly inside (or all strictly outside) the "
+            "students' cone, no in-plane critical point has these student directions. Certified "
+            f"(interval arithmetic) for alpha in [{BUILD_RANGE[0]}, {BUILD_RANGE[1]}] in the build "
+            "and "
+            f"[{TEST_RANGES[0][0]}, {TEST_RANGES[-1][1]}] in the tests, every beta in (0, 2 pi)"
+        ),
+        assumptions=(
+            "teachers with positive norms",
+            (
+                f"interval certificate: alpha in [{BUILD_RANGE[0]}, {BUILD_RANGE[1]}] (build), "
+                f"[{TEST_RANGES[0][0]}, {TEST_RANGES[-1][1]}] (tests); for alpha near 0 and pi "
+                "only the "
+                "leading-order expansions of critical-region-edges and numeric grids"
+            ),
+        ),
         checks=(
             symbolic,
             *certificate_checks(alpha, BUILD_RANGE, subdivisions=6, refine=5),
-            SimulationCheck(grid_case, [{"alpha_low": 1e-3, "alpha_high": float(np.pi) - 1e-3, "count": 300}],
-                            tolerance=0.0, error_unit="grid points with the wrong sign", method="numeric",
-                            detail="sign of L_12 (closed form, float) on a 300 x 599 grid of alpha in "
-                                   "[0.001, pi - 0.001], beta in (0, 2 pi)"),
+            SimulationCheck(
+                grid_case,
+                [{"alpha_low": 1e-3, "alpha_high": float(np.pi) - 1e-3, "count": 300}],
+                tolerance=0.0,
+                error_unit="grid points with the wrong sign",
+                method="numeric",
+                detail="sign of L_12 (closed form, float) on a 300 x 599 grid of alpha in "
+                "[0.001, pi - 0.001], beta in (0, 2 pi)",
+            ),
             edge_grid,
         ),
         derived=n,
@@ -272,15 +338,20 @@ def derive(inputs: dict) -> Derivation:
     )
     det = pi**2 - f**2
     derived_edges, stated_edges = [], []
-    for (a_w, t1_w, t2_w), lead in wedges().values():
-        scaled = normalized_l12(a_w, t1_w, t2_w).subs({U: WEDGE * U, V: WEDGE * V}, simultaneous=True)
-        derived_edges.append(sympy.series(scaled, WEDGE, 0, 6).removeO())
+    for (a_w, _, t1_w, t2_w), lead in wedges().values():
+        scaled = normalized_l12(a_w, t1_w, t2_w).subs(
+            {U: WEDGE * U, V: WEDGE * V}, simultaneous=True
+        )
+        derived_edges.append(low_order_terms(scaled, WEDGE, 5))
         stated_edges.append(WEDGE**5 * pi**2 * a_w**2 * lead)
     derived_edges.append(sympy.series(det, alpha, 0, 3).removeO())
     stated_edges.append(pi**2 * alpha**2)
-    for name, lead in (("inside, beta in [0, alpha]", pi**3 * (TAU - 1) * sin(pi * TAU)),
-                       ("beta in [alpha, pi]", 0), ("beta in [pi, pi + alpha]", pi**3 * TAU * sin(pi * TAU)),
-                       ("beta in [pi + alpha, 2 pi]", 0)):
+    for name, lead in (
+        ("inside, beta in [0, alpha]", pi**3 * (TAU - 1) * sin(pi * TAU)),
+        ("beta in [alpha, pi]", 0),
+        ("beta in [pi, pi + alpha]", pi**3 * TAU * sin(pi * TAU)),
+        ("beta in [pi + alpha, 2 pi]", 0),
+    ):
         theta_a, theta_b, _ = arcs(alpha)[name]
         n_arc = normalized_l12(alpha, theta_a, theta_b)
         derived_edges += [n_arc.subs(alpha, pi), sympy.diff(n_arc, alpha).subs(alpha, pi)]
@@ -289,30 +360,52 @@ def derive(inputs: dict) -> Derivation:
     stated_edges.append(pi**2)
     edges = Claim(
         id="critical-region-edges",
-        statement=("On the edges L_12 = 0: beta = 0 or beta = alpha (teacher on a student) and alpha = pi "
-                   "(every beta). Near the corners at alpha -> 0, along each ray (u, v) = t (u_0, v_0), u_0, v_0 > 0, "
-                   "t -> 0+: inside the cone, theta_1 = u, theta_2 = v: L_12 = (2/3) u v (u + 2v) + O(t^4); "
-                   "outside next to e_2, alpha = u, beta = alpha + v: L_12 = -(2/3) u^2 v + O(t^4); outside "
-                   "next to e_1, alpha = u, beta = 2 pi - v: L_12 = -(4/3) u^2 v + O(t^4). As alpha -> pi, for beta off the shrinking arcs [alpha, pi] and "
-                   "[pi + alpha, 2 pi]: L_12 = (pi - alpha) |pi - beta| sin(beta) + O((pi - alpha)^2)"),
-        assumptions=("L_12 = N / det M_r with det M_r = pi^2 alpha^2 + O(alpha^3) and = pi^2 at alpha = pi",),
+        statement=(
+            "On the edges L_12 = 0: beta = 0 or beta = alpha (teacher on a student) and alpha = pi "
+            "(every beta). Near the corners at alpha -> 0, along each ray (u, v) = t (u_0, v_0), "
+            "u_0, v_0 > 0, t -> 0+: inside the cone, theta_1 = u, theta_2 = v: "
+            "L_12 = (2/3) u v (u + 2v) + O(t^4); outside next to e_2, alpha = u, beta = alpha + v: "
+            "L_12 = -(2/3) u^2 v + O(t^4); outside next to e_1, alpha = u, beta = 2 pi - v: "
+            "L_12 = -(4/3) u^2 v + O(t^4). As alpha -> pi, for beta off the shrinking arcs "
+            "[alpha, pi] and [pi + alpha, 2 pi]: "
+            "L_12 = (pi - alpha) |pi - beta| sin(beta) + O((pi - alpha)^2)"
+        ),
+        assumptions=(
+            "L_12 = N / det M_r with det M_r = pi^2 alpha^2 + O(alpha^3) and = pi^2 at alpha = pi",
+        ),
         checks=(
-            SymbolicCheck(sympy.Matrix(derived_edges), sympy.Matrix(stated_edges),
-                          reduce=lambda e: sympy.simplify(sympy.expand(e)),
-                          detail=("degree-5 Taylor terms of N in the three corner wedges (lower ones vanish), "
-                                  "det M_r = pi^2 alpha^2 + O(alpha^3), N and dN/dalpha at alpha = pi on the four arcs, "
-                                  "det M_r at pi")),
-            SimulationCheck(_edge_relative_error, _edge_points(), tolerance=1e-4,
-                            error_unit="relative deviation from the leading term", method="numeric",
-                            detail=("L_12 from the M matrices (60 digits) at distance ~1e-6 from the corners "
-                                    "(3 points per wedge) and from alpha = pi (6 teacher angles) vs the "
-                                    "stated leading terms")),
+            SymbolicCheck(
+                sympy.Matrix(derived_edges),
+                sympy.Matrix(stated_edges),
+                reduce=lambda e: sympy.simplify(sympy.expand(e)),
+                detail=(
+                    "Taylor terms of degree <= 5 of N in the three corner wedges (those below 5 "
+                    "vanish), "
+                    "det M_r = pi^2 alpha^2 + O(alpha^3), N and dN/dalpha at alpha = pi on the "
+                    "four arcs, "
+                    "det M_r at pi"
+                ),
+            ),
+            SimulationCheck(
+                _edge_relative_error,
+                _edge_points(),
+                tolerance=1e-4,
+                error_unit="relative deviation from the leading term",
+                method="numeric",
+                detail=(
+                    "L_12 from the M matrices (60 digits) at distance ~1e-6 from the corners "
+                    "(3 points per wedge) and from alpha = pi (6 teacher angles) vs the "
+                    "stated leading terms"
+                ),
+            ),
         ),
     )
     steps = (
-        Step(sympy.Eq(sympy.Symbol("N"), n),
-             "Multiply L_12 by det M_r > 0; on each arc of β the angles are affine in τ.",
-             claims=("critical-point-free-region",)),
+        Step(
+            sympy.Eq(sympy.Symbol("N"), n),
+            "Multiply L_12 by det M_r > 0; on each arc of β the angles are affine in τ.",
+            claims=("critical-point-free-region",),
+        ),
     )
     return Derivation(
         title="Critical-point-free regions (two ReLUs)",
