@@ -9,20 +9,23 @@ Consequently, if every teacher lies strictly inside the cone, or every teacher s
 
 What is certified. (a) Interval arithmetic proves the strict signs for every β ∈ (0, 2π), β ≠ α, and
 α ∈ [0.5, 2.9] in the build, α ∈ [0.12, 3.12] in the test suite (tests/test_critical_region.py,
-about 45 s). (b) The edges are exact (SymPy): L_12 = 0 at β = 0, β = α and, for every β, at α = π.
-(c) Near the two ends of the α range only leading-order expansions are proved (claim
-critical-region-edges): at the corners α → 0, along every ray of the local coordinates, L_12 = (2/3)
-θ_1 θ_2 (θ_1 + 2θ_2) + O(t⁴) inside the cone, −(2/3) α² (β − α) + O(t⁴) next to e_2 outside, −(4/3)
-α² (2π − β) + O(t⁴) next to e_1 outside; and L_12 = (π − α) |π − β| sin β + O((π − α)²) as α → π.
-These have the theorem's signs, but an expansion along each ray is not a uniform bound, so for α ∈
-(0, 0.12) ∪ (3.12, π) the theorem rests on these expansions plus numeric grids (a float grid of the
-closed form and a 50-digit grid of L_12 from the M matrices crowding the edges): not a proof there.
-Why the ends resist plain bisection: N = det(M_r) L_12 is O(α⁵) inside the cone and O(α⁴) outside,
-built from O(1) terms, so interval enclosures lose everything to cancellation; near (α, β) = (π, π)
-∂_αN vanishes to second order in β − π (∂_αN(π, ·) = π³(τ − 1) sin πτ on the inside arc, π³ τ sin πτ
-on the arc β ∈ [π, π + α]), so even N/(π − α) is not bounded away from 0 there. Finishing the proof
-needs Taylor models in α with exact polynomial coefficients in τ near α = 0 and a blow-up of the
-corner (π, π).
+about 50 s). (b) The edges are exact (SymPy): L_12 = 0 at β = 0, β = α and, for every β, at α = π.
+Also certified in the tests (small_alpha_inside_check): L_12 > 0 inside the cone for every 0 < α <=
+0.12 (exact Taylor terms of N/(θ_1 θ_2) plus a Cauchy bound of the tail, from a majorant of N on a
+complex polydisk), which closes the inside part of the corner α → 0. (c) Near the two ends of the α
+range only leading-order expansions are proved (claim critical-region-edges): at the corners α → 0,
+along every ray of the local coordinates, L_12 = (2/3) θ_1 θ_2 (θ_1 + 2θ_2) + O(t⁴) inside the cone,
+−(2/3) α² (β − α) + O(t⁴) next to e_2 outside, −(4/3) α² (2π − β) + O(t⁴) next to e_1 outside; and
+L_12 = (π − α) |π − β| sin β + O((π − α)²) as α → π. These have the theorem's signs, but an
+expansion along each ray is not a uniform bound, so outside the cone for α ∈ (0, 0.12), and
+everywhere for α ∈ (3.12, π), the theorem rests on these expansions plus numeric grids (a float grid
+of the closed form and a 50-digit grid of L_12 from the M matrices crowding the edges): not a proof
+there. Why the ends resist plain bisection: N = det(M_r) L_12 is O(α⁵) inside the cone and O(α⁴)
+outside, built from O(1) terms, so interval enclosures lose everything to cancellation; near (α, β)
+= (π, π) ∂_αN vanishes to second order in β − π (∂_αN(π, ·) = π³(τ − 1) sin πτ on the inside arc, π³
+τ sin πτ on the arc β ∈ [π, π + α]), so even N/(π − α) is not bounded away from 0 there. Finishing
+the proof needs the same Cauchy-tail argument on the outside arcs at small α (there N = O(α⁴) with β
+− α not small, so the expansion must be in α alone) and a blow-up of the corner (π, π).
 
 The paper (Tian 2017, Section 5) gives the region only graphically (the sign map of L_12 over
 (teacher angle, student angle) and L_12, L_21 at α = 3π/8, 7π/8); the theorem above is our reading
@@ -42,6 +45,8 @@ itself. Both are certified by interval arithmetic with the mean-value enclosure 
 """
 
 from __future__ import annotations
+
+import functools
 
 import mpmath
 import numpy as np
@@ -187,6 +192,79 @@ def low_order_terms(expr: sympy.Expr, variable: sympy.Symbol, order: int) -> sym
     return sum((c * variable**m for (m,), c in polynomial.terms() if m <= order), sympy.Integer(0))
 
 
+def majorant(expr: sympy.Expr, radius) -> mpmath.mpf:
+    """An upper bound of |expr| over the complex polydisk |symbol| <= radius for every symbol.
+
+    Recursive: sums and products of bounds, |x^n| <= bound^n, |sin z|, |cos z| <= cosh|z|; only
+    integers, rationals and pi may appear as constants.  Computed with outward-rounded intervals.
+    """
+    iv = mpmath.iv
+    if expr.is_Symbol:
+        return iv.mpf(radius)
+    if expr is sympy.pi:
+        return iv.pi
+    if expr.is_Rational:
+        return abs(iv.mpf(expr.p) / expr.q)
+    if expr.is_Add:
+        return sum((majorant(a, radius) for a in expr.args), iv.mpf(0))
+    if expr.is_Mul:
+        result = iv.mpf(1)
+        for factor in expr.args:
+            result = result * majorant(factor, radius)
+        return result
+    if expr.is_Pow and expr.exp.is_Integer and expr.exp > 0:
+        return majorant(expr.base, radius) ** int(expr.exp)
+    if isinstance(expr, (sympy.sin, sympy.cos)):
+        bound = majorant(expr.args[0], radius)
+        return (iv.exp(bound) + iv.exp(-bound)) / 2
+    raise ValueError(f"majorant: unsupported term {expr}")
+
+
+@functools.lru_cache(maxsize=4)
+def _inside_low_order(degree: int, a: sympy.Symbol) -> tuple[sympy.Expr, int]:
+    """Q_low(aτ, a(1 − τ))/a³ = numerator/denominator (integer denominator), Q_low = the terms of
+    N/(θ_1 θ_2) of degree < degree inside the cone (θ_1 = u, θ_2 = v, α = u + v)."""
+    n = normalized_l12(U + V, U, V)
+    scaled_n = n.subs({U: WEDGE * U, V: WEDGE * V}, simultaneous=True)
+    low = low_order_terms(scaled_n, WEDGE, degree + 1)
+    scaled = sympy.cancel(low.subs(WEDGE, 1) / (U * V)).subs({U: a * TAU, V: a * (1 - TAU)})
+    numerator, denominator = sympy.fraction(sympy.together(sympy.expand(scaled / a**3)))
+    if not (denominator.is_Integer and denominator > 0):
+        raise ValueError(f"Q_low/alpha^3 is not a polynomial: denominator {denominator}")
+    return sympy.expand(numerator), int(denominator)
+
+
+def small_alpha_inside_check(alpha_max: str = TEST_RANGES[0][0], degree: int = 8,
+                             radius: int = 1) -> IntervalCheck:
+    """Interval certificate of L_12 > 0 inside the cone for 0 < α <= alpha_max (the corner α → 0).
+
+    With θ_1 = u, θ_2 = v (α = u + v), N(u, v) is entire and vanishes on u = 0 and v = 0, so
+    Q = N/(uv) is entire.  Q = Q_low + tail: Q_low = the terms of degree < degree (exact, from the
+    terms of N of degree <= degree + 1, all of degree >= 3), and by Cauchy's estimate on the torus
+    |u| = |v| = R (|Q| <= M_R/R² with M_R = majorant of N) the tail is at most
+    M_R/R² (α/R)^degree/(1 − α/R) for u, v >= 0.  With u = ατ, v = α(1 − τ) the check certifies
+    Q_low/α³ − M_R/R^(degree+2) α^(degree−3)/(1 − α/R) > 0 on [0, alpha_max] × [0, 1] (τ), hence
+    N = uv Q > 0 for u, v > 0, u + v <= alpha_max.  Coefficients are cleared to integers so the
+    interval evaluation is exact in its constants.
+    """
+    iv = mpmath.iv
+    a = sympy.Symbol("a", positive=True)
+    numerator, denominator = _inside_low_order(degree, a)
+    polynomial = sympy.lambdify((a, TAU), numerator, modules=[{"pi": iv.pi}])
+    bound = majorant(normalized_l12(U + V, U, V), radius)
+    tail = bound * denominator / iv.mpf(radius) ** (degree + 2)
+
+    def lower_part(alpha, tau):
+        return polynomial(alpha, tau) - tail * alpha ** (degree - 3) / (1 - alpha / radius)
+
+    return IntervalCheck(
+        lower_part, [[("0", alpha_max), ("0", "1")]], subdivisions=4, refine=4, dps=20,
+        detail=(f"inside the cone, alpha in (0, {alpha_max}]: N/(theta_1 theta_2 alpha^3) by its "
+                f"exact terms of degree < {degree} minus a Cauchy tail bound on "
+                f"|u| = |v| = {radius}"),
+    )
+
+
 def mp_l12(alpha, beta) -> mpmath.mpf:
     """L_12 from the paper's M, M* entries and mpmath linear algebra (not from the closed form)."""
     students = [plane_vector(1, 0), plane_vector(1, alpha)]
@@ -314,9 +392,10 @@ def derive(inputs: dict) -> Derivation:
             "teachers with positive norms",
             (
                 f"interval certificate: alpha in [{BUILD_RANGE[0]}, {BUILD_RANGE[1]}] (build), "
-                f"[{TEST_RANGES[0][0]}, {TEST_RANGES[-1][1]}] (tests); for alpha near 0 and pi "
-                "only the "
-                "leading-order expansions of critical-region-edges and numeric grids"
+                f"[{TEST_RANGES[0][0]}, {TEST_RANGES[-1][1]}] (tests), and inside the cone for "
+                f"0 < alpha <= {TEST_RANGES[0][0]} (tests, Cauchy tail bound); elsewhere near "
+                "alpha = 0 and pi only the leading-order expansions of critical-region-edges and "
+                "numeric grids"
             ),
         ),
         checks=(
