@@ -18,14 +18,25 @@ from symderive.latex import command as latex_command
 from symderive.simulate import cli as simulate_command
 
 
+def _method_summary(records) -> list[str]:
+    """One entry per method, in first-use order: "quadrature:3.0e-40", "interval x8"."""
+    by_method: dict[str, list] = {}
+    for record in records:
+        by_method.setdefault(record.method, []).append(record)
+    entries = []
+    for method, group in by_method.items():
+        count = f" x{len(group)}" if len(group) > 1 else ""
+        numeric = [r.max_error for r in group if r.points is not None]
+        worst = f":{max(numeric):.1e}" if numeric else ""
+        entries.append(f"{method}{count}{worst}")
+    return entries
+
+
 def _claim_table(results: Mapping[str, DerivationResult]) -> str:
     rows = [("claim", "status", "methods", "worst error", "seconds")]
     for result in results.values():
         for claim in result.claims:
-            methods = ", ".join(
-                f"{r.method}:{r.max_error:.1e}" if r.points is not None else r.method
-                for r in claim.records
-            )
+            methods = ", ".join(_method_summary(claim.records))
             worst = max((r.max_error for r in claim.records if r.error_unit.startswith("relative")),
                         default=0.0)
             seconds = sum(r.seconds for r in claim.records)
