@@ -323,6 +323,15 @@ EDGE_GRID = {
 }
 
 
+KAPPA = sympy.Function("kappa")
+_ANGLE = sympy.Wild("angle", properties=[lambda e: bool(e.free_symbols)])
+
+
+def with_kappa(expr: sympy.Expr) -> sympy.Expr:
+    """expr with every (π − x) cos x + sin x written κ(x), for display (the expression is unchanged)."""
+    return expr.replace((pi - _ANGLE) * sympy.cos(_ANGLE) + sympy.sin(_ANGLE), KAPPA(_ANGLE))
+
+
 def derive(inputs: dict) -> Derivation:
     exports = inputs["separable_l"]
     alpha, theta_1, theta_2 = (
@@ -412,7 +421,7 @@ def derive(inputs: dict) -> Derivation:
             ),
             edge_grid,
         ),
-        derived=n,
+        derived=with_kappa(n),
         stated=(pi**2 - f**2) * l12,
     )
     det = pi**2 - f**2
@@ -481,8 +490,9 @@ def derive(inputs: dict) -> Derivation:
     )
     steps = (
         Step(
-            sympy.Eq(sympy.Symbol("N"), n),
-            "Multiply L_12 by det M_r > 0; on each arc of β the angles are affine in τ.",
+            sympy.Eq(sympy.Symbol("N"), with_kappa(n)),
+            "Multiply L_12 by det M_r > 0; on each arc of β the angles are affine in τ.  Written "
+            "with κ(x) = (π − x) cos x + sin x, 2π times the angular factor of the arc-cosine kernel.",
             claims=("critical-point-free-region",),
         ),
     )

@@ -233,12 +233,32 @@ def to_latex(expr: sympy.Basic) -> str:
     return MathPrinter().doprint(expr)
 
 
+#: Commands that print no glyph of their own (sizing, spacing, fonts wrap their argument).
+_INVISIBLE = frozenset("left right big Big bigg Bigg mathrm mathbf mathit mathsf mathcal boldsymbol "
+                       "operatorname displaystyle textstyle".split())
+
+
+def _command_glyphs(match: re.Match) -> str:
+    """What a command prints, for width estimates: a named operator (cos, arccos) its name,
+    \\quad two characters, a symbol (θ, π, ‖, ·) one, a sizing or font command nothing."""
+    name = match.group(0)[1:]
+    if name in _INVISIBLE or not name.isalpha():
+        return ""
+    if name == "quad" or name == "qquad":
+        return "xx" if name == "quad" else "xxxx"
+    if name in {"sin", "cos", "tan", "exp", "log", "ln", "arccos", "arcsin", "arctan", "det", "sgn"}:
+        return "x" * len(name)
+    return "x"
+
+
 def printed_width(tex: str) -> int:
-    """A rough count of the characters a printed formula occupies (commands and braces dropped,
-    fractions count their longer part, a binary operator with its spacing counts three)."""
+    """A rough count of the characters a printed formula occupies (a symbol command counts one, an
+    operator name its length, braces and sizing commands nothing, fractions their longer part, a
+    binary operator with its spacing three)."""
     fractions = re.sub(r"\\frac\{([^{}]*)\}\{([^{}]*)\}",
                        lambda m: "x" * max(len(m.group(1)), len(m.group(2))), tex)
-    stripped = _COMMAND.sub("", fractions).replace(" ", "")
+    glyphs = re.sub(r"\\[A-Za-z]+", _command_glyphs, fractions)
+    stripped = _COMMAND.sub("", glyphs).replace(" ", "")
     return len(stripped) + 2 * sum(stripped.count(op) for op in "+-=<>")
 
 
