@@ -5,6 +5,7 @@ from __future__ import annotations
 import mpmath
 import numpy as np
 import pytest
+from conftest import as_mp_rows
 from mpmath import iv
 
 import symderive
@@ -28,14 +29,10 @@ def symbolic(results):
     }
 
 
-def _mp_rows(array: np.ndarray) -> list:
-    return [[mpmath.mpf(float(x)) for x in row] for row in array]
-
-
 def _reference_hessian(symbolic, student: np.ndarray, teacher: np.ndarray) -> np.ndarray:
     """The derived blocks evaluated in mpmath at 50 digits (derivations.hessian)."""
     with mpmath.workdps(50):
-        matrix = mp_population_hessian(_mp_rows(student), _mp_rows(teacher), symbolic["cross"],
+        matrix = mp_population_hessian(as_mp_rows(student), as_mp_rows(teacher), symbolic["cross"],
                                        symbolic["self"])
         return np.array(matrix.tolist(), dtype=float)
 
@@ -67,7 +64,7 @@ def test_is_the_jacobian_of_the_mpmath_gradient(symbolic):
     student, teacher = rng.standard_normal((3, 3)), rng.standard_normal((2, 3))
     hessian = symderive.population_hessian(student, teacher)
     with mpmath.workdps(50):
-        rows, teacher_rows = _mp_rows(student), _mp_rows(teacher)
+        rows, teacher_rows = as_mp_rows(student), as_mp_rows(teacher)
         step = mpmath.mpf(10) ** -20
         columns = []
         for j in range(3):
@@ -141,7 +138,7 @@ def test_mpmath_and_interval_evaluations_agree_with_numpy():
     rng = np.random.default_rng(13)
     student, teacher = rng.standard_normal((3, 4)), rng.standard_normal((2, 4))
     with mpmath.workdps(30):
-        rows, teacher_rows = _mp_rows(student), _mp_rows(teacher)
+        rows, teacher_rows = as_mp_rows(student), as_mp_rows(teacher)
         loss = float(exact.loss(mpmath.mp, rows, teacher_rows))
         gradient = np.array(exact.gradient(mpmath.mp, rows, teacher_rows), dtype=float)
         hessian = np.array(exact.hessian(mpmath.mp, rows, teacher_rows), dtype=float)

@@ -5,39 +5,26 @@ from __future__ import annotations
 import mpmath
 import numpy as np
 import pytest
+from conftest import as_mp_rows
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 import symderive
 from derivations._common import (
-    A_NORM, B_NORM, THETA, W_NORM, mp_function, mp_population_gradient, mp_population_loss,
+    mp_population_gradient,
+    mp_population_loss,
 )
-
-
-@pytest.fixture(scope="module")
-def reference(results):
-    """The derived pairwise terms as mpmath functions (an evaluation independent of the runtime)."""
-    gating = results["expected_gating"].exports
-    return {
-        "kernel": mp_function(results["arccos_kernel"].exports["kernel"], A_NORM, B_NORM, THETA),
-        "c_w": mp_function(gating["gating_w_coefficient"], THETA, W_NORM),
-        "c_e": mp_function(gating["gating_e_coefficient"], THETA, W_NORM),
-    }
-
-
-def _mp(rows: np.ndarray) -> list:
-    return [[mpmath.mpf(float(v)) for v in row] for row in rows]
 
 
 def _reference_loss(reference, W, W_star) -> float:
     with mpmath.workdps(50):
-        return float(mp_population_loss(_mp(W), _mp(W_star), reference["kernel"]))
+        return float(mp_population_loss(as_mp_rows(W), as_mp_rows(W_star), reference["kernel"]))
 
 
 def _reference_gradient(reference, W, W_star) -> np.ndarray:
     with mpmath.workdps(50):
-        flat = mp_population_gradient(_mp(W), _mp(W_star), reference["c_w"], reference["c_e"])
+        flat = mp_population_gradient(as_mp_rows(W), as_mp_rows(W_star), reference["c_w"], reference["c_e"])
         return np.array([float(v) for v in flat]).reshape(W.shape)
 
 

@@ -15,16 +15,12 @@ from fractions import Fraction
 import mpmath
 import numpy as np
 import pytest
+from conftest import as_mp_rows
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from derivations._common import (
-    A_NORM,
-    B_NORM,
-    THETA,
-    W_NORM,
     mp_angle,
-    mp_function,
     mp_norm,
     mp_population_loss,
 )
@@ -33,20 +29,6 @@ from symderive.population import population_gradient, population_loss
 BOUND = 1e-13
 BACKENDS = ("numpy", "c")
 RELATIONS = ("free", "parallel", "antiparallel", "near_zero", "near_pi", "close")
-
-
-@pytest.fixture(scope="module")
-def reference(results):
-    gating = results["expected_gating"].exports
-    return {
-        "kernel": mp_function(results["arccos_kernel"].exports["kernel"], A_NORM, B_NORM, THETA),
-        "c_w": mp_function(gating["gating_w_coefficient"], THETA, W_NORM),
-        "c_e": mp_function(gating["gating_e_coefficient"], THETA, W_NORM),
-    }
-
-
-def _mp(rows: np.ndarray) -> list:
-    return [[mpmath.mpf(float(v)) for v in row] for row in rows]
 
 
 def exact_angle(u: np.ndarray, v: np.ndarray) -> mpmath.mpf:
@@ -84,11 +66,11 @@ def reference_gradient(reference, W, W_star) -> tuple[np.ndarray, np.ndarray]:
     with mpmath.workdps(digits(W, W_star)):
         gradient, scales = [], []
         for w in W:
-            norm = mp_norm(_mp([w])[0])
+            norm = mp_norm(as_mp_rows([w])[0])
             e = [mpmath.mpf(float(x)) / norm for x in w]
             row, scale = [mpmath.mpf(0)] * len(w), mpmath.mpf(0)
             for u, sign in rows:
-                u_mp = _mp([u])[0]
+                u_mp = as_mp_rows([u])[0]
                 u_norm = mp_norm(u_mp)
                 if u_norm == 0:
                     continue
@@ -104,7 +86,7 @@ def reference_gradient(reference, W, W_star) -> tuple[np.ndarray, np.ndarray]:
 def reference_loss(reference, W, W_star) -> tuple[float, float]:
     """The loss and the sum of its term magnitudes."""
     with mpmath.workdps(digits(W, W_star)):
-        student, teacher = _mp(W), _mp(W_star)
+        student, teacher = as_mp_rows(W), as_mp_rows(W_star)
         loss = mp_population_loss(student, teacher, reference["kernel"])
         units = [u for u in student + teacher if mp_norm(u) > 0]
         scale = mpmath.fsum(abs(reference["kernel"](mp_norm(u), mp_norm(v), mp_angle(u, v)))
