@@ -58,7 +58,7 @@ def polar_quadrature(
     values = []
     for k in range(components):
         angular = mpmath.quad(
-            lambda phi: integrand((mpmath.cos(phi), mpmath.sin(phi)))[k], kinks
+            lambda phi, k=k: integrand((mpmath.cos(phi), mpmath.sin(phi)))[k], kinks
         )
         values.append(angular * radial / (2 * mpmath.pi))
     return values
