@@ -11,7 +11,6 @@ with u_k = w_k for M and w*_k for M*.  Rows are ordered (j, j′) = (1, 1), (1, 
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ import mpmath
 import sympy
 
 from derivations._common import dot, gate, mp_angle, mp_norm, network_output
+from symderive.engine.checks import measured_record
 from symderive.engine.defining import polar_quadrature
 from symderive.engine.model import CheckRecord
 
@@ -140,10 +140,5 @@ class SimulationCheck:
     def run(self) -> CheckRecord:
         start = time.perf_counter()
         distances = [float(self.run_case(case)) for case in self.cases]
-        # A NaN distance is a failure (inf), never skipped: max() would silently order it away.
-        worst = max(d if math.isfinite(d) else math.inf for d in distances)
-        return CheckRecord(
-            method=self.method, points=len(self.cases), max_error=worst, tolerance=self.tolerance,
-            error_unit=self.error_unit, detail=self.detail, passed=worst <= self.tolerance,
-            seconds=time.perf_counter() - start,
-        )
+        return measured_record(self.method, len(self.cases), distances, self.tolerance,
+                               self.error_unit, self.detail, start)

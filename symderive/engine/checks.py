@@ -40,6 +40,23 @@ def _worst(errors) -> float:
     return worst
 
 
+def measured_record(method: str, points: int, errors, tolerance: float, error_unit: str,
+                    detail: str, start: float) -> CheckRecord:
+    """The record of a check that measured one error per point: it passes when the worst error
+    (NaN or infinity counted as infinite, see :func:`_worst`) is at most the tolerance."""
+    worst = _worst(errors)
+    return CheckRecord(
+        method=method,
+        points=points,
+        max_error=worst,
+        tolerance=tolerance,
+        error_unit=error_unit,
+        detail=detail,
+        passed=worst <= tolerance,
+        seconds=time.perf_counter() - start,
+    )
+
+
 def _relative_error(value: Vector, reference: Vector, scale=None) -> float:
     """max_k |value_k − reference_k| / scale, by default scale = max_k |reference_k| (∞-norm)."""
     scale = _worst(abs(r) for r in reference) if scale is None else float(scale)
@@ -102,21 +119,14 @@ class QuadratureCheck:
     def run(self) -> CheckRecord:
         start = time.perf_counter()
         with mpmath.workdps(self.dps):
-            worst = _worst(
+            errors = [
                 _relative_error(self.defining(point), self.closed_form(point),
                                 None if self.scale is None else self.scale(point))
                 for point in self.points
-            )
-        return CheckRecord(
-            method=self.method,
-            points=len(self.points),
-            max_error=worst,
-            tolerance=self.tolerance,
-            error_unit=f"relative to {self.scale_name}",
-            detail=f"{self.detail} ({self.dps} digits)",
-            passed=worst <= self.tolerance,
-            seconds=time.perf_counter() - start,
-        )
+            ]
+        return measured_record(self.method, len(self.points), errors, self.tolerance,
+                               f"relative to {self.scale_name}", f"{self.detail} ({self.dps} digits)",
+                               start)
 
 
 @dataclass(frozen=True)
@@ -154,17 +164,8 @@ class FiniteDifferenceCheck:
                         (self.function(point, plus) - self.function(point, minus)) / (2 * step)
                     )
                 errors.append(_relative_error(numeric, self.gradient(point)))
-        worst = _worst(errors)
-        return CheckRecord(
-            method=self.method,
-            points=len(self.points),
-            max_error=worst,
-            tolerance=self.tolerance,
-            error_unit="relative",
-            detail=f"{self.detail} ({self.dps} digits)",
-            passed=worst <= self.tolerance,
-            seconds=time.perf_counter() - start,
-        )
+        return measured_record(self.method, len(self.points), errors, self.tolerance, "relative",
+                               f"{self.detail} ({self.dps} digits)", start)
 
 
 @dataclass(frozen=True)
@@ -206,16 +207,9 @@ class MonteCarloCheck:
                 where=standard_error > 0,
             )
             z_scores.extend(z.tolist())
-        worst = _worst(z_scores)
-        return CheckRecord(
-            method=self.method,
-            points=len(self.cases),
-            max_error=worst,
-            tolerance=self.tolerance,
-            error_unit="standard errors",
-            detail=f"{self.detail} ({self.samples} samples per point, seed {self.seed})",
-            passed=worst <= self.tolerance,
-            seconds=time.perf_counter() - start,
+        return measured_record(
+            self.method, len(self.cases), z_scores, self.tolerance, "standard errors",
+            f"{self.detail} ({self.samples} samples per point, seed {self.seed})", start,
         )
 
 
