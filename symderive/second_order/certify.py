@@ -27,14 +27,19 @@ from dataclasses import dataclass
 
 import numpy as np
 from mpmath import iv
-from mpmath.libmp import round_ceiling, round_floor, to_float
 
 from symderive.second_order import exact
 from symderive.second_order.hessian import population_hessian
+from symderive.second_order.midrad import (
+    SMALLEST_SUBNORMAL,
+    UNIT_ROUNDOFF,
+    MidRad,
+    bounds,
+    gamma,
+    upper,
+)
 from symderive.validation import weights_pair
 
-UNIT_ROUNDOFF = 2.0**-53
-SMALLEST_SUBNORMAL = 2.0**-1074
 INTERVAL_BITS = 106
 RADIUS_FACTORS = (8.0, 1e3)
 #: largest Newton step (relative to the weights) at which a certificate is attempted
@@ -77,34 +82,9 @@ class Certificate:
         }
 
 
-def _gamma(n: int) -> float:
-    """γ_n = n u/(1 − n u), rounded up."""
-    return n * UNIT_ROUNDOFF / (1 - n * UNIT_ROUNDOFF) * (1 + 4 * UNIT_ROUNDOFF)
-
-
-def _upper(value: float, n: int) -> float:
-    """value (≥ 0, a float sum or product of n non-negative floats) raised past its rounding error."""
-    return value * (1 + 2 * _gamma(n + 2)) + SMALLEST_SUBNORMAL
-
-
-def _bounds(x) -> tuple[float, float]:
-    """Outward-rounded float bounds of an mpmath interval."""
-    lo, hi = x._mpi_
-    return to_float(lo, rnd=round_floor), to_float(hi, rnd=round_ceiling)
-
-
 def _magnitude(x) -> float:
-    lo, hi = _bounds(x)
+    lo, hi = bounds(x)
     return max(abs(lo), abs(hi))
-
-
-def _mid_radius(matrix: list) -> tuple[np.ndarray, np.ndarray]:
-    """Float midpoints and radii with [mid − rad, mid + rad] ⊇ each interval entry."""
-    bounds = np.array([[_bounds(x) for x in row] for row in matrix])
-    lo, hi = bounds[..., 0], bounds[..., 1]
-    mid = lo / 2 + hi / 2
-    radius = np.maximum(hi - mid, mid - lo)
-    return mid, _upper(radius, 1)
 
 
 def _points(rows: np.ndarray) -> list:
@@ -116,21 +96,45 @@ def _box(centre: np.ndarray, radius: float) -> list:
     return [[iv.mpf(float(x)) + spread for x in row] for row in centre]
 
 
-def _geometry_bounds(box: list, teacher: list) -> tuple[float, float]:
-    """Lower bounds over the box of min ‖w_j‖ and of min sin θ over student–student/teacher pairs."""
-    norms = [_bounds(exact.norm(iv, w))[0] for w in box]
-    sines = [_bounds(exact.pair_angle(iv, w, u)[2])[0]
-             for j, w in enumerate(box) for a, u in enumerate(box + teacher) if a != j]
-    return min(norms), min(sines) if sines else 1.0
+def _hessian_enclosure(box: list, teacher: list) -> tuple[np.ndarray, np.ndarray, float, float]:
+    """(mid, rad) enclosing every Hessian on the box, and lower bounds over the box of min ‖w_j‖ and
+    of min sin θ over the student–student/teacher pairs.
+
+    The pair frames and coefficients are intervals (exact.hessian_terms, mpmath.iv); the d × d
+    blocks c_I I + c_ee e eᵀ + c_en e nᵀ + c_ne n eᵀ + c_nn n nᵀ are assembled in rigorous
+    midpoint-radius arithmetic (symderive.second_order.midrad).
+    """
+    count, d = len(box), len(box[0])
+    norms = [bounds(unit.norm)[0] for unit in exact.units(iv, box, [])]
+    blocks = {(j, a): MidRad(np.eye(d) / 2 if j == a else np.zeros((d, d)), np.zeros((d, d)))
+              for j in range(count) for a in range(count)}
+    sines = []
+    for term in exact.hessian_terms(iv, box, teacher):
+        e, n = MidRad.from_intervals(term.e), MidRad.from_intervals(term.n)
+        sines.append(bounds(term.sine)[0])
+        blocks[term.j, term.j] = blocks[term.j, term.j] + _block(term.self_coefficients, e, n)
+        if term.cross_coefficients is not None:
+            blocks[term.j, term.a] = _block(term.cross_coefficients, e, n)
+    mid = np.block([[blocks[j, a].mid for a in range(count)] for j in range(count)])
+    rad = np.block([[blocks[j, a].rad for a in range(count)] for j in range(count)])
+    return mid, rad, min(norms), min(sines) if sines else 1.0
+
+
+def _block(coefficients: dict, e: MidRad, n: MidRad) -> MidRad:
+    """c_I I + c_ee e eᵀ + c_en e nᵀ + c_ne n eᵀ + c_nn n nᵀ from interval coefficients."""
+    c = {name: MidRad.from_intervals(value) for name, value in coefficients.items()}
+    left_e, left_n = c["ee"] * e + c["en"] * n, c["ne"] * e + c["nn"] * n
+    identity = MidRad(np.eye(len(e.mid)), np.zeros((len(e.mid),) * 2))
+    return e.outer(left_e) + n.outer(left_n) + identity * c["identity"]
 
 
 def _row_sum_bound(matrix: np.ndarray) -> float:
-    return _upper(float(np.max(matrix.sum(axis=1))), matrix.shape[1])
+    return upper(float(np.max(matrix.sum(axis=1))), matrix.shape[1])
 
 
 def _spectral_radius_bound(matrix: np.ndarray) -> float:
     """‖M‖₂ ≤ √(‖M‖₁ ‖M‖_∞) for a non-negative matrix M, rounded up."""
-    return _upper(math.sqrt(_row_sum_bound(matrix) * _row_sum_bound(matrix.T)), 2)
+    return upper(math.sqrt(_row_sum_bound(matrix) * _row_sum_bound(matrix.T)), 2)
 
 
 def _cholesky_proves_positive(shifted: np.ndarray) -> bool:
@@ -139,8 +143,8 @@ def _cholesky_proves_positive(shifted: np.ndarray) -> bool:
     diagonal = np.diag(shifted)
     if np.any(diagonal < 0):
         return False
-    gamma = _gamma(n + 1)
-    alpha = _upper(gamma / (1 - gamma) * float(diagonal.sum()), n) + _upper(
+    gamma_n = gamma(n + 1)
+    alpha = upper(gamma_n / (1 - gamma_n) * float(diagonal.sum()), n) + upper(
         4 * (n + 1) * (2 * (n + 2) + float(diagonal.max())) * SMALLEST_SUBNORMAL, 4)
     try:
         np.linalg.cholesky(shifted - alpha * np.eye(n))
@@ -160,7 +164,7 @@ def _eigenvalue_lower_bound(mid: np.ndarray, radius: np.ndarray) -> float:
     mu = estimate - 1e-9 * scale
     shifted = symmetric - mu * np.eye(n)
     # The shift itself is rounded: |fl(A_ii − μ) − (A_ii − μ)| ≤ u |fl(A_ii − μ)|.
-    rho += _upper(UNIT_ROUNDOFF * float(np.max(np.abs(np.diag(shifted)))), 2)
+    rho += upper(UNIT_ROUNDOFF * float(np.max(np.abs(np.diag(shifted)))), 2)
     if not _cholesky_proves_positive(shifted):
         return -math.inf
     bound = mu - rho
@@ -169,18 +173,16 @@ def _eigenvalue_lower_bound(mid: np.ndarray, radius: np.ndarray) -> float:
 
 def _krawczyk(centre: np.ndarray, teacher_points: list, inverse: np.ndarray, radius: float):
     """Z for the box of this radius, its Hessian enclosure (mid, rad) and the geometry bounds."""
-    box = _box(centre, radius)
-    row_norm, pair_sine = _geometry_bounds(box, teacher_points)
+    mid, rad, row_norm, pair_sine = _hessian_enclosure(_box(centre, radius), teacher_points)
     if not (row_norm > 0 and pair_sine > 0):
         raise CertificationError(
             f"the ball of radius {radius:.3g} may contain a zero row or parallel rows "
             f"(min row norm ≥ {row_norm:.3g}, min pair sine ≥ {pair_sine:.3g})")
-    mid, rad = _mid_radius(exact.hessian(iv, box, teacher_points))
     n = mid.shape[0]
     abs_inverse = np.abs(inverse)
     residual = np.abs(np.eye(n) - inverse @ mid)
-    rounding = _gamma(n) * (abs_inverse @ np.abs(mid)) + UNIT_ROUNDOFF * np.eye(n)
-    contraction = _row_sum_bound(residual + _upper(1, n) * rounding + abs_inverse @ rad)
+    rounding = gamma(n) * (abs_inverse @ np.abs(mid)) + UNIT_ROUNDOFF * np.eye(n)
+    contraction = _row_sum_bound(residual + upper(1, n) * rounding + abs_inverse @ rad)
     return contraction, mid, rad, row_norm, pair_sine
 
 
@@ -215,10 +217,11 @@ def certify_critical_point(W, W_star) -> Certificate:
                 break
         else:
             raise CertificationError(
-                f"Krawczyk test failed: {residual_bound:.3g} + {contraction:.3g}·r ≥ r = {radius:.3g}")
+                f"Krawczyk test failed: {residual_bound:.3g} + {contraction:.3g}·r ≥ r = "
+                f"{radius:.3g}")
         eigenvalue = _eigenvalue_lower_bound(mid, rad)
-        centre_loss = _bounds(exact.loss(iv, _points(student), teacher_points))
-        spread = _upper(float(magnitudes.sum()) * radius
+        centre_loss = bounds(exact.loss(iv, _points(student), teacher_points))
+        spread = upper(float(magnitudes.sum()) * radius
                         + radius**2 / 2 * float((np.abs(mid) + rad).sum()), mid.size + 4)
     finally:
         iv.prec = saved

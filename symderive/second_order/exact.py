@@ -14,6 +14,7 @@ certificate built on it fails, as it should.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import mpmath
 
@@ -39,61 +40,100 @@ def norm(ctx, u: Sequence):
     return ctx.sqrt(total)
 
 
-def _rejection(ctx, a: Sequence, b: Sequence) -> tuple[list, list, object]:
-    """e = a/‖a‖, p = b − (b·e)e and b·e."""
-    a_norm = norm(ctx, a)
-    e = [x / a_norm for x in a]
-    along = _dot(b, e)
-    return e, [x - along * y for x, y in zip(b, e, strict=True)], along
+@dataclass(frozen=True)
+class Unit:
+    """A signed unit u_a (s = +1 for a student row, −1 for a teacher row), its norm and
+    direction."""
+
+    vector: Sequence
+    sign: int
+    norm: object
+    direction: list
 
 
-def pair_angle(ctx, a: Sequence, b: Sequence) -> tuple:
-    """(θ, cos θ, sin θ) of the angle between non-zero a and b."""
-    _, p, along = _rejection(ctx, a, b)
-    across, b_norm = norm(ctx, p), norm(ctx, b)
-    return ctx.atan2(across, along), along / b_norm, across / b_norm
+def units(ctx, student: Rows, teacher: Rows) -> list[Unit]:
+    """The students, then the teachers, each norm and direction computed once."""
+    signed = [(w, 1) for w in student] + [(w, -1) for w in teacher]
+    result = []
+    for vector, sign in signed:
+        size = norm(ctx, vector)
+        result.append(Unit(vector, sign, size, [x / size for x in vector]))
+    return result
 
 
-def _signed_units(student: Rows, teacher: Rows) -> list[tuple[Sequence, int]]:
-    return [(w, 1) for w in student] + [(w, -1) for w in teacher]
+def pair_frame(ctx, a: Unit, b: Unit) -> tuple[list, tuple]:
+    """n, the unit vector of p = b − (b·e)e with e = a's direction (zero for an exactly parallel
+    pair in mpmath), and (θ, cos θ, sin θ) of the angle between a and b."""
+    along = _dot(b.vector, a.direction)
+    p = [x - along * y for x, y in zip(b.vector, a.direction, strict=True)]
+    across = norm(ctx, p)
+    n = [x / across for x in p] if ctx is not _mp or across != 0 else [0] * len(p)
+    return n, (ctx.atan2(across, along), along / b.norm, across / b.norm)
 
 
 def loss(ctx, student: Rows, teacher: Rows):
     """J = ½ Σ_a Σ_b s_a s_b ‖u_a‖‖u_b‖ κ(θ_ab); the diagonal terms are ‖u_a‖²/2 exactly."""
-    units = _signed_units(student, teacher)
+    signed = units(ctx, student, teacher)
     total = 0
-    for i, (u, s) in enumerate(units):
-        total = total + norm(ctx, u) ** 2 / 4
-        for v, t in units[i + 1:]:
-            theta, cosine, sine = pair_angle(ctx, u, v)
-            total = total + s * t * norm(ctx, u) * norm(ctx, v) * terms.kernel_angular(
-                theta, cosine, sine, ctx.pi)
+    for i, a in enumerate(signed):
+        total = total + a.norm**2 / 4
+        for b in signed[i + 1:]:
+            _, angle = pair_frame(ctx, a, b)
+            total = total + a.sign * b.sign * a.norm * b.norm * terms.kernel_angular(*angle, ctx.pi)
     return total
 
 
 def gradient(ctx, student: Rows, teacher: Rows) -> list:
     """∂J/∂W flattened row-major: row j is w_j/2 + Σ_{a≠j} s_a (c_u u_a + ‖u_a‖ c_e e_j)."""
+    signed = units(ctx, student, teacher)
     flat = []
-    for j, w in enumerate(student):
-        w_norm = norm(ctx, w)
-        row = [x / 2 for x in w]
-        for a, (u, s) in enumerate(_signed_units(student, teacher)):
+    for j, w in enumerate(signed[:len(student)]):
+        row = [x / 2 for x in w.vector]
+        for a, u in enumerate(signed):
             if a == j:
                 continue
-            theta, cosine, sine = pair_angle(ctx, w, u)
-            c_u = s * terms.gating_u_coefficient(theta, cosine, sine, ctx.pi)
-            c_e = s * norm(ctx, u) * terms.gating_e_coefficient(theta, cosine, sine, ctx.pi) / w_norm
-            row = [r + c_u * ui + c_e * wi for r, ui, wi in zip(row, u, w, strict=True)]
+            _, angle = pair_frame(ctx, w, u)
+            c_u = u.sign * terms.gating_u_coefficient(*angle, ctx.pi)
+            c_e = u.sign * u.norm * terms.gating_e_coefficient(*angle, ctx.pi) / w.norm
+            row = [r + c_u * ui + c_e * wi
+                   for r, ui, wi in zip(row, u.vector, w.vector, strict=True)]
         flat.extend(row)
     return flat
 
 
-def _frame(ctx, w: Sequence, u: Sequence) -> tuple:
-    """e = w/‖w‖, n = p/‖p‖ (zero for an exactly parallel pair in mpmath) and (θ, cos θ, sin θ)."""
-    e, p, along = _rejection(ctx, w, u)
-    across, u_norm = norm(ctx, p), norm(ctx, u)
-    n = [x / across for x in p] if ctx is not _mp or across != 0 else [0] * len(p)
-    return e, n, (ctx.atan2(across, along), along / u_norm, across / u_norm)
+@dataclass(frozen=True)
+class PairTerm:
+    """The Hessian contribution of the pair (student j, unit a ≠ j) in the frame (e_j, n):
+    ``self_coefficients`` (weighted by s_a ‖u_a‖/‖w_j‖) add to block (j, j), ``cross_coefficients``
+    (None unless a is a student) form block (j, a); keys are hessian.BASIS."""
+
+    j: int
+    a: int
+    e: list
+    n: list
+    sine: object
+    self_coefficients: dict
+    cross_coefficients: dict | None
+
+
+def hessian_terms(ctx, student: Rows, teacher: Rows) -> list[PairTerm]:
+    """Every pair's frame and coefficients (see symderive.second_order.hessian for the blocks)."""
+    signed = units(ctx, student, teacher)
+    result = []
+    for j, w in enumerate(signed[:len(student)]):
+        for a, u in enumerate(signed):
+            if a == j:
+                continue
+            n, angle = pair_frame(ctx, w, u)
+            weight = u.sign * u.norm / w.norm
+            result.append(PairTerm(
+                j, a, w.direction, n, angle[2],
+                {name: weight * getattr(terms, f"hessian_self_{name}")(*angle, ctx.pi)
+                 for name in BASIS},
+                {name: getattr(terms, f"hessian_cross_{name}")(*angle, ctx.pi) for name in BASIS}
+                if a < len(student) else None,
+            ))
+    return result
 
 
 def _add_block(block: list, coefficients: dict, e: Sequence, n: Sequence) -> None:
@@ -108,33 +148,16 @@ def _add_block(block: list, coefficients: dict, e: Sequence, n: Sequence) -> Non
 
 
 def hessian(ctx, student: Rows, teacher: Rows) -> list[list]:
-    """∂²J/∂W² as a (K·d) × (K·d) list of rows, row-major over (unit, coordinate) (see hessian.py)."""
+    """∂²J/∂W² as a (K·d) × (K·d) list of rows, row-major over (unit, coordinate) (see
+    hessian.py)."""
     count, d = len(student), len(student[0])
-    size = count * d
-    matrix = [[0] * size for _ in range(size)]
-    units = _signed_units(student, teacher)
-    for j, w in enumerate(student):
-        w_norm = norm(ctx, w)
-        diagonal = [[0] * d for _ in range(d)]
-        for r in range(d):
-            diagonal[r][r] = ctx.mpf(1) / 2
-        for a, (u, s) in enumerate(units):
-            if a == j:
-                continue
-            e, n, angle = _frame(ctx, w, u)
-            weight = s * norm(ctx, u) / w_norm
-            _add_block(diagonal, {name: weight * getattr(terms, f"hessian_self_{name}")(*angle, ctx.pi)
-                                  for name in BASIS}, e, n)
-            if a < count:
-                block = [[0] * d for _ in range(d)]
-                _add_block(block, {name: getattr(terms, f"hessian_cross_{name}")(*angle, ctx.pi)
-                                   for name in BASIS}, e, n)
-                _place(matrix, block, j, a)
-        _place(matrix, diagonal, j, j)
-    return matrix
-
-
-def _place(matrix: list, block: list, j: int, l_index: int) -> None:
-    d = len(block)
-    for r in range(d):
-        matrix[j * d + r][l_index * d:(l_index + 1) * d] = block[r]
+    blocks = {}
+    for j in range(count):
+        blocks[j, j] = [[ctx.mpf(1) / 2 if r == c else 0 for c in range(d)] for r in range(d)]
+    for term in hessian_terms(ctx, student, teacher):
+        _add_block(blocks[term.j, term.j], term.self_coefficients, term.e, term.n)
+        if term.cross_coefficients is not None:
+            blocks[term.j, term.a] = [[0] * d for _ in range(d)]
+            _add_block(blocks[term.j, term.a], term.cross_coefficients, term.e, term.n)
+    return [[blocks[j, a][r][c] for a in range(count) for c in range(d)]
+            for j in range(count) for r in range(d)]
