@@ -9,24 +9,19 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-import derivations
 from symderive.emit import kernels, second_order_terms, terms, verification
 from symderive.emit.outputs import Outputs
 from symderive.engine.cache import ResultCache, default_cache_dir
 from symderive.engine.model import DerivationResult
 from symderive.engine.runner import run_all
 from symderive.latex import document as latex_document
+from symderive.project import project_root
 
 Emitter = Callable[[Mapping[str, DerivationResult]], Outputs]
 
 #: Every emitter of the build, in order; each returns {relative path: bytes}.
 EMITTERS: tuple[Emitter, ...] = (verification.emit, terms.emit, kernels.emit, second_order_terms.emit,
                                  latex_document.emit)
-
-
-def project_root() -> Path:
-    """The checkout that holds derivations/ and generated/ (the parent of the derivations package)."""
-    return Path(derivations.__file__).resolve().parent.parent
 
 
 def derive_all(

@@ -11,10 +11,11 @@ import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from symderive.build import derive_all, project_root, render
+from symderive.build import derive_all, render
 from symderive.emit.outputs import stale_outputs, write_outputs
 from symderive.engine.model import DerivationResult
 from symderive.latex import command as latex_command
+from symderive.project import project_root
 from symderive.simulate import cli as simulate_command
 
 

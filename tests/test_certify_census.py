@@ -7,7 +7,8 @@ import json
 import numpy as np
 import pytest
 
-from symderive.second_order.census import add_to_families, census_table_latex
+from symderive.latex.census import appendix_section, census_table
+from symderive.second_order.census import add_to_families
 from symderive.simulate import Sweep, run
 from symderive.simulate.experiments.spurious import Options
 from symderive.simulate.registry import registered
@@ -31,7 +32,7 @@ def test_registered_by_name_only():
 def test_census_json_is_the_record_data_and_the_table_is_written(census_files, census):
     assert json.loads(census_files["spurious.json"])["data"] == census
     assert list(census) == ["k"]
-    assert census_files["census.tex"].decode() == census_table_latex(census)
+    assert census_files["census.tex"].decode() == census_table(census)
 
 
 def test_census_shape_and_bookkeeping(census):
@@ -69,10 +70,35 @@ def test_families_are_up_to_row_and_column_permutations():
 
 
 def test_latex_table_lists_every_family(census):
-    table = census_table_latex(census)
-    assert table.startswith(r"\begin{tabular}") and table.rstrip().endswith(r"\end{tabular}")
+    table = census_table(census)
+    assert "\\begin{longtable}" in table and table.rstrip().endswith("\\end{longtable}")
     for family in census["k"]["6"]["families"]:
-        assert f"{family['loss']:.6f} ({family['count']}" in table
+        certificate = family["certificate"]
+        assert f"${family['loss']:.6f}$ & {family['count']} &" in table
+        assert f"{certificate['hessian_min_eigenvalue_lower_bound']:.3g}".split("e")[0] in table
+
+
+def test_appendix_section_reports_options_seed_and_certified_families(census_files, census):
+    record = json.loads(census_files["spurious.json"])
+    section = appendix_section(record, "results/spurious/spurious.json")
+    families = census["k"]["6"]["families"]
+    assert f"{len(families)} of {len(families)} families are certified" in section
+    assert "seed 0" in section and "\\input{census_table}" in section
+    assert "results/spurious/spurious.json" in section
+
+
+def test_a_record_that_is_not_a_census_is_refused(tmp_path):
+    from symderive.latex.census import load_record
+
+    path = tmp_path / "other.json"
+    path.write_text(json.dumps({"experiment": "ssb", "data": {}}))
+    with pytest.raises(ValueError, match="not a record of symderive simulate spurious"):
+        load_record(path)
+    path.write_text("{not json")
+    with pytest.raises(ValueError, match="cannot read the census record"):
+        load_record(path)
+    with pytest.raises(ValueError, match="not a census"):
+        census_table({"k": {"6": {"n": 6}}})
 
 
 @pytest.mark.parametrize("options, message", [

@@ -12,7 +12,7 @@ import sympy
 from symderive.cli import main
 from symderive.emit.verification import verification_document
 from symderive.engine.model import CheckRecord, ClaimResult, DerivationResult, Step
-from symderive.latex import document, pdf
+from symderive.latex import document, pdf, templating
 from symderive.latex.notation import Equation, Expectation, Indicator, Terms, vectors
 from symderive.latex.printing import LINE_WIDTH, display, to_latex
 from symderive.latex.text import escape
@@ -145,7 +145,7 @@ def test_expressions_too_long_for_a_page_are_replaced_by_a_note() -> None:
     (1.3, "$1.3$"), (5.0, "$5$"),
 ])
 def test_numbers_are_printed_in_math_mode(value, expected) -> None:
-    assert document.number(value) == expected
+    assert templating.number(value) == expected
 
 
 def empty_result(name: str = "empty_case") -> DerivationResult:

@@ -5,6 +5,9 @@
   and derived expressions, the steps (SymPy statements in the paper's notation, see
   :mod:`symderive.latex.printing`, with their justifications) and a verification table per claim;
 * ``generated/latex/preamble.tex``: the packages and environments those files need;
+* ``generated/latex/census.tex`` and ``census_table.tex``: the spurious-minima census with its
+  certificates (:mod:`symderive.latex.census`), when ``results/spurious/spurious.json`` is
+  committed;
 * ``generated/latex/appendix.tex``: a complete document that inputs all of them.
 
 The verification tables are built from :func:`symderive.emit.verification.verification_document`,
@@ -18,49 +21,22 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
-import jinja2
 import sympy
 from markupsafe import Markup
 from sympy.logic.boolalg import BooleanAtom
 
 from symderive.emit.verification import verification_document
 from symderive.engine.model import DerivationResult
+from symderive.latex import census
 from symderive.latex.printing import display
+from symderive.latex.templating import environment, number
 from symderive.latex.text import escape
+from symderive.project import CENSUS_RECORD, project_root
 
 FOLDER = "generated/latex"
 TITLE = "Machine-verified derivations for Tian (2017)"
-
-
-def _finalize(value: object) -> Markup:
-    """Every template value is escaped unless it is already LaTeX (Markup)."""
-    return value if isinstance(value, Markup) else Markup(escape(str(value)))
-
-
-def environment() -> jinja2.Environment:
-    """jinja2 with delimiters that do not collide with LaTeX braces, percent signs or hashes."""
-    return jinja2.Environment(
-        loader=jinja2.PackageLoader("symderive", "templates/latex"),
-        block_start_string=r"\BLOCK{", block_end_string="}",
-        variable_start_string=r"\VAR{", variable_end_string="}",
-        comment_start_string=r"\#{", comment_end_string="}",
-        trim_blocks=True, lstrip_blocks=True, autoescape=True, finalize=_finalize,
-        undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
-    )
-
-
-def number(value: float | None) -> Markup:
-    """A rounded error or tolerance in math mode: 5.45e-62 as 5.45×10⁻⁶², 1e-30 as 10⁻³⁰."""
-    if value is None:
-        return Markup(r"$\infty$")
-    if value == 0:
-        return Markup("$0$")
-    mantissa, _, exponent = f"{value:.3g}".partition("e")
-    if not exponent:
-        return Markup(f"${mantissa}$")
-    power = f"10^{{{int(exponent)}}}"
-    return Markup(f"${power}$" if mantissa == "1" else rf"${mantissa}\times {power}$")
 
 
 @dataclass(frozen=True)
@@ -174,8 +150,21 @@ def _overview_row(result: DerivationResult, records: Mapping[tuple[str, str], Ma
     }
 
 
+def census_outputs(record_path: Path) -> dict[str, bytes]:
+    """census.tex (the appendix section) and census_table.tex from the committed census record, or
+    nothing when there is no record (the appendix then has no census section)."""
+    if not record_path.exists():
+        return {}
+    record = census.load_record(record_path)
+    return {
+        f"{FOLDER}/census.tex": census.appendix_section(record, CENSUS_RECORD.as_posix()).encode(),
+        f"{FOLDER}/census_table.tex": census.census_table(record["data"]).encode(),
+    }
+
+
 def emit(results: Mapping[str, DerivationResult]) -> dict[str, bytes]:
-    """{relative path: bytes} of the appendix, its preamble and one file per derivation."""
+    """{relative path: bytes} of the appendix, its preamble, one file per derivation and, when the
+    census record is committed, the census section."""
     document = verification_document(results)
     records = {(claim["derivation"], claim["id"]): claim for claim in document["claims"]}
     env = environment()
@@ -195,10 +184,12 @@ def emit(results: Mapping[str, DerivationResult]) -> dict[str, bytes]:
         f"ran. The tables hold exactly the records of generated/verification.json. "
         f"{summary['verified']} of {summary['claims']} claims are verified."
     )
+    outputs.update(census_outputs(project_root() / CENSUS_RECORD))
     outputs[f"{FOLDER}/appendix.tex"] = env.get_template("appendix.tex").render(
         title=TITLE, introduction=introduction,
         overview=[_overview_row(result, records) for result in results.values()],
         inputs=[_name(result) for result in results.values()],
+        census=f"{FOLDER}/census.tex" in outputs,
     ).encode()
     outputs[f"{FOLDER}/preamble.tex"] = env.get_template("preamble.tex").render().encode()
     return outputs

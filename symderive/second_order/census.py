@@ -139,16 +139,3 @@ def merge_chunks(chunks: list[dict]) -> tuple[dict, list[dict], float]:
     families.sort(key=lambda family: family["loss"])
     return counts, families, min(chunk["lr"] for chunk in chunks)
 
-
-def census_table_latex(census: dict) -> str:
-    """A LaTeX tabular of the census: per k, the spurious fraction and every family's loss × count."""
-    lines = [r"\begin{tabular}{rrrl}", r"\hline",
-             r"$k$ & $n$ & spurious & families: loss (count, certified) \\", r"\hline"]
-    mark = {True: r", \checkmark", False: ""}
-    for k, entry in census["k"].items():
-        families = "; ".join(
-            f"{family['loss']:.6f} ({family['count']}{mark[family['certified']]})"
-            for family in entry["families"]) or "none"
-        lines.append(f"{k} & {entry['n']} & {entry['spurious_fraction']:.3f} & {families} \\\\")
-    lines += [r"\hline", r"\end{tabular}"]
-    return "\n".join(lines) + "\n"

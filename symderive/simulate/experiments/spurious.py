@@ -106,11 +106,12 @@ def plot(data: dict, new_figure) -> dict:
 
 
 def census_files(data: dict) -> dict[str, bytes]:
-    """census.json (the census alone, in the documented shape) and census.tex (a LaTeX table)."""
-    from symderive.second_order.census import census_table_latex
+    """census.json (the census alone, in the documented shape) and census.tex (the LaTeX table of
+    the appendix, a booktabs longtable)."""
+    from symderive.latex.census import census_table
     from symderive.simulate.execute import json_bytes
 
-    return {"census.json": json_bytes(data), "census.tex": census_table_latex(data).encode()}
+    return {"census.json": json_bytes(data), "census.tex": census_table(data).encode()}
 
 
 EXPERIMENT = Experiment(
