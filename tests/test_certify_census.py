@@ -101,6 +101,25 @@ def test_a_record_that_is_not_a_census_is_refused(tmp_path):
         census_table({"k": {"6": {"n": 6}}})
 
 
+def test_an_extra_unit_ends_global_runs_by_their_loss_not_by_the_slow_gradient():
+    # With n = k + 1 two units share a teacher direction at a global minimum, where J has a theta^3
+    # cusp: the gradient decays sublinearly, so runs stop once J <= GLOBAL_LOSS instead.
+    from symderive.population import population_gradient, population_loss
+    from symderive.second_order import census as census_module
+
+    teacher = np.eye(6)
+    starts = census_module.xavier_starts(np.random.default_rng(5), 12, 7, 6)
+    ends, gradient_norms, lr = census_module.descend(starts, teacher, 0.1, 1e-9, 10**6)
+    losses = np.array([float(population_loss(end, teacher)) for end in ends])
+    stopped_by_loss = gradient_norms > 1e-9
+    assert lr == 0.1 and np.any(stopped_by_loss)
+    assert np.all(losses[stopped_by_loss] <= census_module.GLOBAL_LOSS)
+    for end, norm in zip(ends, gradient_norms, strict=True):
+        assert np.linalg.norm(population_gradient(end, teacher)) == pytest.approx(norm, rel=1e-6)
+    outcomes = [census_module.classify(end, teacher, 1e-9)["kind"] for end in ends[stopped_by_loss]]
+    assert outcomes == ["global"] * int(stopped_by_loss.sum())
+
+
 @pytest.mark.parametrize("options, message", [
     ({"extra_units": 2}, "extra_units"),
     ({"k": ()}, "at least one"),
