@@ -1,11 +1,11 @@
-"""spurious: the census of spurious local minima of Safran & Shamir (ICML 2018), refined and certified.
+"""spurious: the census of spurious local minima of Safran & Shamir (ICML 2018), certified.
 
 For every k: teacher W* = I_k (d = k), student width n = k + extra_units, ``runs`` Xavier starts,
-gradient descent to ‖∇J‖_F ≤ tol, Newton refinement, classification (global / spurious / other, with
-the reason), families of spurious minima up to permutations of units and coordinates, and an interval
-certificate for one representative per family (see symderive.second_order.census).  The data is the
-census: ``{"k": {"6": {"n", "runs", "spurious_fraction", "families": [{"loss", "count", "certified",
-...}], ...}}}``.
+gradient descent to ‖∇J‖_F ≤ tol, Newton refinement, classification (global / spurious / other,
+with the reason), families of spurious minima up to permutations of units and coordinates, and an
+interval certificate for one representative per family (see symderive.second_order.census).  The
+data is the census: ``{"k": {"6": {"n", "runs", "spurious_fraction", "families": [{"loss", "count",
+"certified", ...}], ...}}}``.
 """
 
 from __future__ import annotations
@@ -46,39 +46,38 @@ class Options:
 
 
 def run(options: Options, sweep: Sweep) -> dict:
+    """One k after the other (so the progress lines time each k): its descent chunks, then the
+    certificates of its families, each mapped over the sweep's executor."""
+    return {"k": {str(k): census_of(k, options, sweep) for k in options.k}}
+
+
+def census_of(k: int, options: Options, sweep: Sweep) -> dict:
     # The runtime is imported here, not at module level: building the CLI parser must not load it.
     from symderive.second_order.census import census_chunk, certify_family, merge_chunks
 
-    tasks = []
-    for k in options.k:
-        units = k + options.extra_units
-        sizes = [min(CHUNK, options.runs - begin) for begin in range(0, options.runs, CHUNK)]
-        seeds = sweep.seeds(f"{NAME}/k={k}/n={units}", len(sizes))
-        tasks += [{"k": k, "units": units, "runs": size, "lr": options.lr, "tol": options.tol,
-                   "max_steps": options.max_steps, "seed": seed} for size, seed in zip(sizes, seeds)]
-    chunks = sweep.map(f"{NAME} descent", census_chunk, tasks)
-    merged = {k: merge_chunks([c for t, c in zip(tasks, chunks) if t["k"] == k]) for k in options.k}
-    representatives = [(k, family) for k in options.k for family in merged[k][1]]
-    certificates = sweep.map(f"{NAME} certify", certify_family,
-                             [{"k": k, "weights": family["weights"]} for k, family in representatives])
-    census = {}
-    for k in options.k:
-        counts, _, lr_used = merged[k]
-        census[str(k)] = {
-            "n": k + options.extra_units,
-            "runs": options.runs,
-            "spurious_fraction": counts["spurious"] / options.runs,
-            "global_fraction": counts["global"] / options.runs,
-            "outcomes": counts,
-            "lr": lr_used,
-            "families": [
-                {"loss": family["loss"], "count": family["count"], **certificate,
-                 "representative": family["weights"]}
-                for (family_k, family), certificate in zip(representatives, certificates)
-                if family_k == k
-            ],
-        }
-    return {"k": census}
+    units = k + options.extra_units
+    sizes = [min(CHUNK, options.runs - begin) for begin in range(0, options.runs, CHUNK)]
+    seeds = sweep.seeds(f"{NAME}/k={k}/n={units}", len(sizes))
+    tasks = [{"k": k, "units": units, "runs": size, "lr": options.lr, "tol": options.tol,
+              "max_steps": options.max_steps, "seed": seed}
+             for size, seed in zip(sizes, seeds, strict=True)]
+    chunks = sweep.map(f"{NAME} k={k} descent", census_chunk, tasks)
+    counts, families, lr_used = merge_chunks(chunks)
+    certificates = sweep.map(f"{NAME} k={k} certify", certify_family,
+                             [{"k": k, "weights": family["weights"]} for family in families])
+    return {
+        "n": units,
+        "runs": options.runs,
+        "spurious_fraction": counts["spurious"] / options.runs,
+        "global_fraction": counts["global"] / options.runs,
+        "outcomes": counts,
+        "lr": lr_used,
+        "families": [
+            {"loss": family["loss"], "count": family["count"], **certificate,
+             "representative": family["weights"]}
+            for family, certificate in zip(families, certificates, strict=True)
+        ],
+    }
 
 
 def plot(data: dict, new_figure) -> dict:
@@ -90,7 +89,7 @@ def plot(data: dict, new_figure) -> dict:
     fractions.set_xlabel("k (W* = I_k, d = k)")
     fractions.set_ylabel("fraction of runs in a spurious minimum")
     fractions.set_ylim(bottom=0)
-    for k, entry in zip(ks, entries):
+    for k, entry in zip(ks, entries, strict=True):
         for family in entry["families"]:
             losses.scatter([k], [family["loss"]], s=8 + 60 * family["count"] / entry["runs"],
                            c="C0" if family["certified"] else "none", edgecolors="C0")
