@@ -37,7 +37,7 @@ def timed_k(k: int, runs: int, extra_units: int, seed: int) -> dict:
     certified = [census.certify_family(k, family["weights"])["certified"] for family in families]
     certify = time.perf_counter() - clock - descent - refine
     return {"descent": descent, "refine": refine, "certify": certify, "spurious": spurious / runs,
-            "families": [(round(f["loss"], 6), f["count"], c) for f, c in zip(families, certified)]}
+            "families": [(round(f["loss"], 6), f["count"], c) for f, c in zip(families, certified, strict=True)]}
 
 
 def main() -> None:

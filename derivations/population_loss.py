@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import random
 
-import mpmath
 import numpy as np
 import sympy
 

@@ -43,7 +43,7 @@ def _claim_table(results: Mapping[str, DerivationResult]) -> str:
             seconds = sum(r.seconds for r in claim.records)
             rows.append((claim.id, claim.status, methods, f"{worst:.1e}", f"{seconds:.2f}"))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths)) for row in rows)
+    return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)) for row in rows)
 
 
 def _progress(result: DerivationResult, from_cache: bool) -> None:

@@ -53,7 +53,7 @@ def hostile_result(name: str = "hostile_case") -> DerivationResult:
 
 def _balanced(tex: str) -> bool:
     depth = 0
-    for previous, char in zip(" " + tex, tex):
+    for previous, char in zip(" " + tex, tex, strict=False):
         if previous == "\\":
             continue
         depth += {"{": 1, "}": -1}.get(char, 0)

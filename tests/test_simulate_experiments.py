@@ -101,5 +101,5 @@ def test_two_relu_L_sign_map_is_assembled_in_grid_order():
     data = _data("two-relu-L", two_relu_l.Options(points=9, resolution=40))  # two row chunks
     alpha, beta = np.asarray(data["map_alpha"]), np.asarray(data["map_beta"])
     assert alpha.shape == (40,) and beta.shape == (80,) and np.all(np.diff(alpha) > 0)
-    for key, L in zip(("sign_L12", "sign_L21"), two_relu_L(alpha[:, None], beta[None, :])):
+    for key, L in zip(("sign_L12", "sign_L21"), two_relu_L(alpha[:, None], beta[None, :]), strict=True):
         np.testing.assert_array_equal(two_relu_l.decode_signs(data[key]), np.sign(L))

@@ -92,7 +92,7 @@ def run(options: Options, sweep: Sweep) -> dict:
     counts = sweep.map(NAME, run_radius, [
         {"dim": options.dim, "radius": float(r), "samples": options.samples, "steps": options.steps,
          "lr": options.lr, "tol": options.tol, "seed": seed}
-        for r, seed in zip(radii, sweep.seeds(NAME, options.radii))
+        for r, seed in zip(radii, sweep.seeds(NAME, options.radii), strict=True)
     ])
     column = {key: [c[key] for c in counts] for key in counts[0]}
     return {
