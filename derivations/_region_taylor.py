@@ -38,55 +38,56 @@ _SCALE = sympy.Symbol("t", positive=True)
 def taylor_coefficients(expr: sympy.Expr, variable: sympy.Symbol, order: int) -> list[sympy.Expr]:
     """The Taylor coefficients c_0, ..., c_order of expr in ``variable`` at 0, exactly.
 
-    Truncated power-series arithmetic on the expression tree: sums and products of coefficient lists
-    (terms beyond ``order`` dropped), integer powers by repeated products, and for sin/cos of an
-    argument with series x_0 + x_1 (x_0 its value at 0): sin(x_0 + x_1) = sin x_0 cos x_1 + cos x_0
-    sin x_1, with cos x_1, sin x_1 from their Taylor series, exact to ``order`` since x_1 = O(variable).
-    Much faster than sympy.series for these expressions; exponents must be non-negative integers.
+    Truncated power-series arithmetic on the expression tree: sums and products of coefficient
+    lists (terms beyond ``order`` dropped), integer powers by repeated products, and for sin/cos
+    of an argument with series x_0 + x_1 (x_0 its value at 0): sin(x_0 + x_1) = sin x_0 cos x_1 +
+    cos x_0 sin x_1, with cos x_1, sin x_1 from their Taylor series, exact up to ``order`` since
+    x_1 = O(variable).  Much faster than sympy.series for these expressions.
     """
+    zero, one = sympy.Integer(0), sympy.Integer(1)
     memo: dict = {}
 
+    def constant(value) -> list:
+        return [value] + [zero] * order
+
     def product(p: list, q: list) -> list:
-        return [sympy.expand(sum((p[i] * q[m - i] for i in range(m + 1)), sympy.Integer(0)))
+        return [sympy.expand(sum((p[i] * q[m - i] for i in range(m + 1)), zero))
                 for m in range(order + 1)]
 
     def trig(x_0, x_1: list, function) -> list:
-        sine, cosine = [sympy.Integer(0)] * (order + 1), [sympy.Integer(1)] + [sympy.Integer(0)] * order
-        power = [sympy.Integer(1)] + [sympy.Integer(0)] * order
+        sine, cosine, power = constant(zero), constant(one), constant(one)
         for k in range(1, order + 1):  # x_1^k = O(variable^k)
             power = product(power, x_1)
-            target, sign = (sine, (-1) ** (k // 2)) if k % 2 else (cosine, (-1) ** (k // 2))
+            target = sine if k % 2 else cosine
             for m in range(order + 1):
-                target[m] += sign * power[m] / sympy.factorial(k)
+                target[m] += (-1) ** (k // 2) * power[m] / sympy.factorial(k)
         if function is sympy.sin:
-            first, second = sympy.sin(x_0), sympy.cos(x_0)
-            return [sympy.expand(first * c + second * s) for c, s in zip(cosine, sine, strict=True)]
-        first, second = sympy.cos(x_0), sympy.sin(x_0)
-        return [sympy.expand(first * c - second * s) for c, s in zip(cosine, sine, strict=True)]
+            return [sympy.expand(sympy.sin(x_0) * c + sympy.cos(x_0) * s)
+                    for c, s in zip(cosine, sine, strict=True)]
+        return [sympy.expand(sympy.cos(x_0) * c - sympy.sin(x_0) * s)
+                for c, s in zip(cosine, sine, strict=True)]
 
     def series(node: sympy.Expr) -> list:
         if node in memo:
             return memo[node]
-        if node == variable:
-            result = [sympy.Integer(0), sympy.Integer(1)] + [sympy.Integer(0)] * (order - 1)
-            result = result[: order + 1]
-        elif variable not in node.free_symbols:
-            result = [node] + [sympy.Integer(0)] * order
+        if variable not in node.free_symbols:
+            result = constant(node)
+        elif node == variable:
+            result = [zero, one, *[zero] * (order - 1)][: order + 1]
         elif node.is_Add:
-            parts = [series(a) for a in node.args]
-            result = [sympy.expand(sum(column, sympy.Integer(0))) for column in zip(*parts, strict=True)]
+            columns = zip(*(series(a) for a in node.args), strict=True)
+            result = [sympy.expand(sum(column, zero)) for column in columns]
         elif node.is_Mul:
-            result = series(node.args[0])
-            for factor in node.args[1:]:
+            result = constant(one)
+            for factor in node.args:
                 result = product(result, series(factor))
         elif node.is_Pow and node.exp.is_Integer and node.exp >= 0:
-            base = series(node.base)
-            result = [sympy.Integer(1)] + [sympy.Integer(0)] * order
+            result, base = constant(one), series(node.base)
             for _ in range(int(node.exp)):
                 result = product(result, base)
         elif isinstance(node, (sympy.sin, sympy.cos)):
             argument = series(node.args[0])
-            result = trig(argument[0], [sympy.Integer(0)] + argument[1:], type(node))
+            result = trig(argument[0], [zero, *argument[1:]], type(node))
         else:
             raise ValueError(f"taylor_coefficients: unsupported term {node}")
         memo[node] = result
@@ -220,7 +221,8 @@ def wedge_sign_check(corner: tuple, *, divisor: tuple[int, int], degree: int, si
     lowest = min(sum(monomial) for monomial in quotient.monoms())
     r = sympy.Symbol("r", nonnegative=True)
     scaled_quotient = quotient.as_expr().subs({U: r * TAU, V: r * (1 - TAU)}, simultaneous=True)
-    numerator, denominator = sympy.fraction(sympy.together(sympy.expand(scaled_quotient / r**lowest)))
+    scaled_quotient = sympy.expand(scaled_quotient / r**lowest)
+    numerator, denominator = sympy.fraction(sympy.together(scaled_quotient))
     if not (denominator.is_Integer and denominator > 0):
         raise ValueError(f"wedge_sign_check: F_low/r^{lowest} is not a polynomial ({denominator})")
     polynomial = _interval_function(sympy.expand(numerator), (r, TAU))

@@ -7,25 +7,28 @@ student). Since L_21(α, β) = L_12(α, α − β) (swapping the students), L_21
 Consequently, if every teacher lies strictly inside the cone, or every teacher strictly outside it,
 Σ_k ‖w*_k‖ L_12(e*_k) ≠ 0: no in-plane critical point has these student directions.
 
-What is certified. (a) Interval arithmetic proves the strict signs for every β ∈ (0, 2π), β ≠ α, and
-α ∈ [0.5, 2.9] in the build, α ∈ [0.12, 3.12] in the test suite (tests/test_critical_region.py,
-about 50 s). (b) The edges are exact (SymPy): L_12 = 0 at β = 0, β = α and, for every β, at α = π.
-Also certified in the tests (small_alpha_inside_check): L_12 > 0 inside the cone for every 0 < α <=
-0.12 (exact Taylor terms of N/(θ_1 θ_2) plus a Cauchy bound of the tail, from a majorant of N on a
-complex polydisk), which closes the inside part of the corner α → 0. (c) Near the two ends of the α
-range only leading-order expansions are proved (claim critical-region-edges): at the corners α → 0,
-along every ray of the local coordinates, L_12 = (2/3) θ_1 θ_2 (θ_1 + 2θ_2) + O(t⁴) inside the cone,
-−(2/3) α² (β − α) + O(t⁴) next to e_2 outside, −(4/3) α² (2π − β) + O(t⁴) next to e_1 outside; and
-L_12 = (π − α) |π − β| sin β + O((π − α)²) as α → π. These have the theorem's signs, but an
-expansion along each ray is not a uniform bound, so outside the cone for α ∈ (0, 0.12), and
-everywhere for α ∈ (3.12, π), the theorem rests on these expansions plus numeric grids (a float grid
-of the closed form and a 50-digit grid of L_12 from the M matrices crowding the edges): not a proof
-there. Why the ends resist plain bisection: N = det(M_r) L_12 is O(α⁵) inside the cone and O(α⁴)
-outside, built from O(1) terms, so interval enclosures lose everything to cancellation; near (α, β)
-= (π, π) ∂_αN vanishes to second order in β − π (∂_αN(π, ·) = π³(τ − 1) sin πτ on the inside arc, π³
-τ sin πτ on the arc β ∈ [π, π + α]), so even N/(π − α) is not bounded away from 0 there. Finishing
-the proof needs the same Cauchy-tail argument on the outside arcs at small α (there N = O(α⁴) with β
-− α not small, so the expansion must be in α alone) and a blow-up of the corner (π, π).
+What is proved, and where. L_12 has the sign of N = det(M_r) L_12, since det M_r = π² − f² > 0 on
+(0, π] (claim m-r-singular).  Every piece below is an IntervalCheck (outward-rounded mpmath.iv), so
+together they prove the theorem for every α ∈ (0, π) and β ∈ (0, 2π), β ≠ α:
+(a) α ∈ [0.5, 2.9] (build) and [0.12, 0.5], [2.9, 3.12] (tests/test_critical_region.py, about 50 s):
+    bisection of the four arcs with mean-value enclosures (see "Proof strategy of (a)" below).
+(b) α ∈ (0, 0.12] and π − α ∈ (0, 0.0216] (build, CORNERS): N is a tiny difference of O(1) terms
+    there (O(α⁴) outside the cone, O(α⁵) inside, O(π − α) or O((π − α)²) near π), so it is expanded:
+    on each arc, N = Σ_k c_k(τ) x^k with x = α or x = π − α, c_k ≡ 0 below the leading order
+    (exact, SymPy), the leading coefficients kept exactly and the rest bounded by Cauchy's estimate
+    (a majorant of N for complex |x| <= 1, τ real); next to the zeros β = α, β = 2π the same for
+    ∂_τN on a strip.  Where the leading coefficient itself vanishes the corner is blown up: local
+    coordinates u, v >= 0, N = u^a v^b F with F entire (the vanishing orders proved exactly), F's
+    homogeneous terms up to degree 7 or 9 exact and a Cauchy bound of the rest on |u| = |v| = 1.
+    The wedges: inside the cone (θ_1 = u, θ_2 = v); at β → π (N/α⁴ ≈ −π²(π − β) − π²α/3), on
+    [π, π + α] (N ≈ (π²/3)(2τ³ − 6τ² + 3τ − 1) α⁵) and at β → π + α as α → 0; and as α → π at
+    β → α (N ≈ π² s t (2s + t), s = π − α, t = α − β), on [α, π], at β → π⁺ (N ≈ −π² s (s² + y²),
+    y = β − π), at β → π + α and on [π + α, 2π] (N ≈ −π³ s (2π − β)).  All pieces tile the
+    domain (test_all_pieces_cover_the_whole_domain).
+(c) The edges are exact (SymPy): L_12 = 0 at β = 0, β = α and, for every β, at α = π.
+The numeric grids (a float grid of the closed form, a 50-digit grid of L_12 from the M matrices
+crowding the edges) and the leading-order expansions of critical-region-edges are independent
+evidence, not part of the proof.
 
 The paper (Tian 2017, Section 5) gives the region only graphically (the sign map of L_12 over
 (teacher angle, student angle) and L_12, L_21 at α = 3π/8, 7π/8); the theorem above is our reading
@@ -179,7 +182,8 @@ class CornerPiece:
     ``wedge`` = (α, θ_1, θ_2) in local coordinates u, v >= 0 for a two-variable certificate
     (wedge_sign_check), N = u^a v^b F with ``divisor`` (a, b); otherwise a series in the small
     variable (series_sign_check) of N, or of ∂_τN on a strip whose end τ ∈ {0, 1} is a zero of N.
-    ``slice_of_arc``: the wedge covers τ within SLICE of an arc end, so u + v reaches x_max + SLICE·π.
+    ``slice_of_arc``: the wedge covers τ within SLICE of an arc end, so u + v reaches
+    x_max + SLICE·π.
     """
 
     arc: str
@@ -243,8 +247,8 @@ def slice_radius(x_max: str) -> str:
 
 
 def small_alpha_inside_check(alpha_max: str = SMALL_ALPHA, degree: int = 8) -> IntervalCheck:
-    """L_12 > 0 inside the cone for 0 < α <= alpha_max: the wedge θ_1 = u, θ_2 = v (α = u + v), where
-    N = uv F vanishes on both axes (the teacher on a student)."""
+    """L_12 > 0 inside the cone for 0 < α <= alpha_max: the wedge θ_1 = u, θ_2 = v (α = u + v),
+    where N = uv F vanishes on both axes (the teacher on a student)."""
     return wedge_sign_check(INSIDE_CORNER, divisor=(1, 1), degree=degree, sign=1, r_max=alpha_max,
                             expression=normalized_l12,
                             detail=f"inside the cone, alpha in (0, {alpha_max}]")
@@ -254,9 +258,9 @@ def corner_checks(side: str) -> list[IntervalCheck]:
     """The certificates of one corner side of CORNERS ("small alpha" or "alpha near pi").
 
     Small α: the series are in α (N = Σ_{k>=4} c_k(τ) α^k); near π in s = π − α, with α = π − s
-    substituted (N = Σ_{k>=1} d_k(τ) s^k; N ≡ 0 at α = π).  The wedges blow up the points where the
-    leading coefficient vanishes: (α, β) → (0, π) and (0, π + α) at small α, (π, π) and (π, 2π) near π,
-    and the cone's edges.
+    substituted (N = Σ_{k>=1} d_k(τ) s^k; N ≡ 0 at α = π).  The wedges blow up the points where
+    the leading coefficient vanishes: (α, β) → (0, π) and (0, π + α) at small α, (π, π) and
+    (π, 2π) near π, and the cone's edges.
     """
     x_max, lowest, pieces = CORNERS[side]
     x = SMALL[side]
@@ -343,7 +347,7 @@ _ANGLE = sympy.Wild("angle", properties=[lambda e: bool(e.free_symbols)])
 
 
 def with_kappa(expr: sympy.Expr) -> sympy.Expr:
-    """expr with every (π − x) cos x + sin x written κ(x), for display (the expression is unchanged)."""
+    """expr with every (π − x) cos x + sin x written κ(x), for display (expr is unchanged)."""
     return expr.replace((pi - _ANGLE) * sympy.cos(_ANGLE) + sympy.sin(_ANGLE), KAPPA(_ANGLE))
 
 
@@ -407,11 +411,12 @@ def derive(inputs: dict) -> Derivation:
             "K = 2, students at angle alpha, unit teacher at beta: L_12 > 0 for 0 < beta < alpha, "
             "L_12 < 0 for alpha < beta < 2 pi; the same for L_21 (L_21(alpha, beta) = L_12(alpha, "
             "alpha - beta)). If all teachers are strictly inside (or all strictly outside) the "
-            "students' cone, no in-plane critical point has these student directions. Proved for "
-            "every alpha in (0, pi) and beta in (0, 2 pi), beta != alpha, by certificates: interval "
-            f"arithmetic on a subdivision for alpha in [{BUILD_RANGE[0]}, {BUILD_RANGE[1]}] (build) "
-            f"and [{TEST_RANGES[0][0]}, {BUILD_RANGE[0]}], [{BUILD_RANGE[1]}, {TEST_RANGES[-1][1]}] "
-            "(tests); exact Taylor terms plus Cauchy tail bounds for "
+            "students' cone, no in-plane critical point has these student directions. Proved "
+            "for every alpha in (0, pi) and beta in (0, 2 pi), beta != alpha, by certificates: "
+            "interval arithmetic on a subdivision for alpha in "
+            f"[{BUILD_RANGE[0]}, {BUILD_RANGE[1]}] (build) and [{TEST_RANGES[0][0]}, "
+            f"{BUILD_RANGE[0]}], [{BUILD_RANGE[1]}, {TEST_RANGES[-1][1]}] (tests); exact Taylor "
+            "terms plus Cauchy tail bounds for "
             f"alpha in (0, {SMALL_ALPHA}] and pi - alpha in (0, {NEAR_PI}] (build)"
         ),
         assumptions=(
@@ -421,9 +426,10 @@ def derive(inputs: dict) -> Derivation:
             (
                 f"corners: N as a series in alpha (alpha <= {SMALL_ALPHA}) or pi - alpha (<= "
                 f"{NEAR_PI}) with coefficients in the arc parameter tau, and two-variable wedges "
-                "u, v >= 0 where the leading coefficient vanishes (inside the cone and at beta -> pi, "
-                "pi + alpha as alpha -> 0; at beta -> alpha, pi, 2 pi as alpha -> pi): N = u^a v^b F "
-                "with F entire, F's exact low-order terms minus a Cauchy bound of the rest"
+                "u, v >= 0 where the leading coefficient vanishes (inside the cone and at "
+                "beta -> pi, pi + alpha as alpha -> 0; at beta -> alpha, pi, 2 pi as alpha -> pi): "
+                "N = u^a v^b F with F entire, F's exact low-order terms minus a Cauchy bound of "
+                "the rest"
             ),
             (
                 f"the test certificates (alpha in [{TEST_RANGES[0][0]}, {BUILD_RANGE[0]}] and "
@@ -518,7 +524,8 @@ def derive(inputs: dict) -> Derivation:
         Step(
             sympy.Eq(sympy.Symbol("N"), with_kappa(n)),
             "Multiply L_12 by det M_r > 0; on each arc of β the angles are affine in τ.  Written "
-            "with κ(x) = (π − x) cos x + sin x, 2π times the angular factor of the arc-cosine kernel.",
+            "with κ(x) = (π − x) cos x + sin x, 2π times the angular factor of the arc-cosine "
+            "kernel.",
             claims=("critical-point-free-region",),
         ),
     )
