@@ -51,8 +51,13 @@ def taylor_coefficients(expr: sympy.Expr, variable: sympy.Symbol, order: int) ->
         return [value] + [zero] * order
 
     def product(p: list, q: list) -> list:
-        return [sympy.expand(sum((p[i] * q[m - i] for i in range(m + 1)), zero))
-                for m in range(order + 1)]
+        terms = [[] for _ in range(order + 1)]
+        for i, a in enumerate(p):
+            if a != 0:
+                for j, b in enumerate(q[: order + 1 - i]):
+                    if b != 0:
+                        terms[i + j].append(a * b)
+        return [sympy.expand(sympy.Add(*column)) for column in terms]
 
     def trig(x_0, x_1: list, function) -> list:
         sine, cosine, power = constant(zero), constant(one), constant(one)
@@ -144,11 +149,22 @@ def majorant(expr: sympy.Expr, radius, real: Mapping | None = None) -> mpmath.mp
     raise ValueError(f"majorant: unsupported term {expr}")
 
 
-def _interval_function(expr: sympy.Expr, variables: tuple):
-    """expr as a function of mpmath.iv intervals (exact constants, pi as an interval)."""
+_RATIO = sympy.Function("exact_ratio")
+
+
+def _interval_function(expr, variables: tuple):
+    """expr (or a list of them) as a function of mpmath.iv intervals: pi as an interval and every
+    non-integer rational p/q as iv.mpf(p)/q (lambdify alone would print the float p/q)."""
     iv = mpmath.iv
-    return sympy.lambdify(variables, expr, modules=[{"sin": iv.sin, "cos": iv.cos, "pi": iv.pi}],
-                          cse=True)
+
+    def exact(e: sympy.Expr) -> sympy.Expr:
+        return sympy.sympify(e).replace(lambda a: a.is_Rational and not a.is_Integer,
+                                        lambda a: _RATIO(a.p, a.q))
+
+    exprs = [exact(e) for e in expr] if isinstance(expr, list) else exact(expr)
+    namespace = {"sin": iv.sin, "cos": iv.cos, "pi": iv.pi,
+                 "exact_ratio": lambda p, q: iv.mpf(p) / q}
+    return sympy.lambdify(variables, exprs, modules=[namespace], cse=True)
 
 
 def mean_value_enclosure(expr: sympy.Expr, x: sympy.Symbol):
@@ -197,6 +213,15 @@ def series_sign_check(expr: sympy.Expr, x: sympy.Symbol, x_max: str, tau_range: 
     )
 
 
+def _quotient_name(a: int, b: int) -> str:
+    """"N", "N/u", "N/(u v)", "N/u^4", ... for the divisor u^a v^b."""
+    factors = [f"{name}^{power}" if power > 1 else name
+               for name, power in (("u", a), ("v", b)) if power]
+    if not factors:
+        return "N"
+    return f"N/{factors[0]}" if len(factors) == 1 else f"N/({' '.join(factors)})"
+
+
 def wedge_sign_check(corner: tuple, *, divisor: tuple[int, int], degree: int, sign: int,
                      r_max: str, expression, radius: int = 1, detail: str,
                      subdivisions: int = 4, refine: int = 4) -> IntervalCheck:
@@ -236,6 +261,7 @@ def wedge_sign_check(corner: tuple, *, divisor: tuple[int, int], degree: int, si
     return IntervalCheck(
         bound, [[("0", r_max), ("0", "1")]], subdivisions=subdivisions, refine=refine, sign=sign,
         dps=20,
-        detail=(f"{detail}: N/(u^{a} v^{b}) by its exact terms of degree {lowest}..{degree - 1}, "
+        detail=(f"{detail}: {_quotient_name(a, b)} by its exact terms of degree "
+                f"{lowest}..{degree - 1}, "
                 f"Cauchy tail on |u| = |v| = {radius}, u + v <= {r_max}"),
     )

@@ -12,7 +12,7 @@ What is proved, and where. L_12 has the sign of N = det(M_r) L_12, since det M_r
 together they prove the theorem for every α ∈ (0, π) and β ∈ (0, 2π), β ≠ α:
 (a) α ∈ [0.5, 2.9] (build) and [0.12, 0.5], [2.9, 3.12] (tests/test_critical_region.py, about 50 s):
     bisection of the four arcs with mean-value enclosures (see "Proof strategy of (a)" below).
-(b) α ∈ (0, 0.12] and π − α ∈ (0, 0.0216] (build, CORNERS): N is a tiny difference of O(1) terms
+(b) α ∈ (0, 0.125] and π − α ∈ (0, 0.0216] (build, CORNERS): N is a tiny difference of O(1) terms
     there (O(α⁴) outside the cone, O(α⁵) inside, O(π − α) or O((π − α)²) near π), so it is expanded:
     on each arc, N = Σ_k c_k(τ) x^k with x = α or x = π − α, c_k ≡ 0 below the leading order
     (exact, SymPy), the leading coefficients kept exactly and the rest bounded by Cauchy's estimate
@@ -168,7 +168,9 @@ def wedges() -> dict:
     }
 
 
-SMALL_ALPHA = TEST_RANGES[0][0]
+# The corner ranges overlap the subdivision's ends (0.12, 3.12) by far more than a rounding error,
+# so no gap opens between boxes whose ends are rounded at different precisions.
+SMALL_ALPHA = "0.125"
 NEAR_PI = "0.0216"  # s = pi - alpha <= 0.0216 covers [3.12, pi): pi - 3.12 = 0.02159...
 SLICE = "0.05"
 SMALL = {"small alpha": sympy.Symbol("alpha", positive=True),
@@ -271,9 +273,11 @@ def corner_checks(side: str) -> list[IntervalCheck]:
         where = f"{side}, {piece.arc}, tau in [{piece.tau[0]}, {piece.tau[1]}]"
         if piece.wedge is not None:
             r_max = slice_radius(x_max) if piece.slice_of_arc else x_max
+            coordinates = ", ".join(sympy.sstr(c) for c in piece.wedge)
             checks.append(wedge_sign_check(piece.wedge, divisor=piece.divisor, degree=piece.degree,
                                            sign=sign, r_max=r_max, expression=normalized_l12,
-                                           detail=where))
+                                           detail=f"{where}, (alpha, theta_1, theta_2) = "
+                                                  f"({coordinates})"))
             continue
         n = normalized_l12(alpha, theta_1, theta_2)
         if piece.derivative:
