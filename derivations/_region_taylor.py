@@ -152,7 +152,7 @@ def majorant(expr: sympy.Expr, radius, real: Mapping | None = None) -> mpmath.mp
 _RATIO = sympy.Function("exact_ratio")
 
 
-def _interval_function(expr, variables: tuple):
+def interval_function(expr, variables: tuple):
     """expr (or a list of them) as a function of mpmath.iv intervals: pi as an interval and every
     non-integer rational p/q as iv.mpf(p)/q (lambdify alone would print the float p/q)."""
     iv = mpmath.iv
@@ -170,8 +170,8 @@ def _interval_function(expr, variables: tuple):
 def mean_value_enclosure(expr: sympy.Expr, x: sympy.Symbol):
     """An interval function of (x, τ): expr(mid) + ∇expr(box)·(box − mid)."""
     iv = mpmath.iv
-    value = _interval_function(expr, (x, TAU))
-    gradient = _interval_function([sympy.diff(expr, x), sympy.diff(expr, TAU)], (x, TAU))
+    value = interval_function(expr, (x, TAU))
+    gradient = interval_function([sympy.diff(expr, x), sympy.diff(expr, TAU)], (x, TAU))
 
     def enclosure(a, t):
         a_mid, t_mid = iv.mpf(a.mid), iv.mpf(t.mid)
@@ -250,7 +250,7 @@ def wedge_sign_check(corner: tuple, *, divisor: tuple[int, int], degree: int, si
     numerator, denominator = sympy.fraction(sympy.together(scaled_quotient))
     if not (denominator.is_Integer and denominator > 0):
         raise ValueError(f"wedge_sign_check: F_low/r^{lowest} is not a polynomial ({denominator})")
-    polynomial = _interval_function(sympy.expand(numerator), (r, TAU))
+    polynomial = interval_function(sympy.expand(numerator), (r, TAU))
     iv = mpmath.iv
     tail = majorant(n, radius) * int(denominator) / iv.mpf(radius) ** (degree + a + b)
 

@@ -23,8 +23,10 @@ together they prove the theorem for every α ∈ (0, π) and β ∈ (0, 2π), β
     The wedges: inside the cone (θ_1 = u, θ_2 = v); at β → π (N/α⁴ ≈ −π²(π − β) − π²α/3), on
     [π, π + α] (N ≈ (π²/3)(2τ³ − 6τ² + 3τ − 1) α⁵) and at β → π + α as α → 0; and as α → π at
     β → α (N ≈ π² s t (2s + t), s = π − α, t = α − β), on [α, π], at β → π⁺ (N ≈ −π² s (s² + y²),
-    y = β − π), at β → π + α and on [π + α, 2π] (N ≈ −π³ s (2π − β)).  All pieces tile the
-    domain (test_all_pieces_cover_the_whole_domain).
+    y = β − π), at β → π + α and on [π + α, 2π] (N ≈ −π³ s (2π − β)).  Each wedge's local
+    coordinates are proved to give its arc's angles and u + v is bounded by intervals
+    (wedge_radius); the τ-ranges tile every arc and the α-ranges overlap
+    (test_all_pieces_cover_the_whole_domain).
 (c) The edges are exact (SymPy): L_12 = 0 at β = 0, β = α and, for every β, at α = π.
 The numeric grids (a float grid of the closed form, a 50-digit grid of L_12 from the M matrices
 crowding the edges) and the leading-order expansions of critical-region-edges are independent
@@ -61,6 +63,7 @@ from derivations._region_taylor import (
     TAU,
     U,
     V,
+    interval_function,
     low_order_terms,
     mean_value_enclosure,
     series_sign_check,
@@ -182,10 +185,10 @@ class CornerPiece:
     """One certificate at a corner of the α range: the arc and τ-range it covers, and how.
 
     ``wedge`` = (α, θ_1, θ_2) in local coordinates u, v >= 0 for a two-variable certificate
-    (wedge_sign_check), N = u^a v^b F with ``divisor`` (a, b); otherwise a series in the small
-    variable (series_sign_check) of N, or of ∂_τN on a strip whose end τ ∈ {0, 1} is a zero of N.
-    ``slice_of_arc``: the wedge covers τ within SLICE of an arc end, so u + v reaches
-    x_max + SLICE·π.
+    (wedge_sign_check), N = u^a v^b F with ``divisor`` (a, b), and ``local`` = (u, v) in terms of
+    the series variable x and τ on this piece (checked to reproduce the arc's angles, and bounding
+    u + v); otherwise a series in x (series_sign_check) of N, or of ∂_τN on a strip whose end
+    τ ∈ {0, 1} is a zero of N.
     """
 
     arc: str
@@ -193,29 +196,32 @@ class CornerPiece:
     degree: int
     wedge: tuple | None = None
     divisor: tuple[int, int] = (0, 0)
-    slice_of_arc: bool = False
+    local: tuple | None = None
     derivative: bool = False
 
 
 _INSIDE, _AFTER_E2, _BACK, _BEFORE_E1 = tuple(arcs(TAU))  # the four arc names, in β order
 _ONE_MINUS_SLICE = "0.95"
 _ONE_MINUS_STRIP = "0.9"
+_A, _S = SMALL["small alpha"], SMALL["alpha near pi"]
 INSIDE_CORNER = (U + V, U, V)  # α → 0 inside the cone: θ_1 = u, θ_2 = v
 
 CORNERS = {
     # α = x ∈ (0, SMALL_ALPHA]: N = O(α⁴) outside the cone (O(α⁵) on [π, π + α]), O(α⁵) inside.
     "small alpha": (SMALL_ALPHA, 4, (
-        CornerPiece(_INSIDE, ("0", "1"), 8, wedge=INSIDE_CORNER, divisor=(1, 1)),
+        CornerPiece(_INSIDE, ("0", "1"), 8, wedge=INSIDE_CORNER, divisor=(1, 1),
+                    local=(TAU * _A, (1 - TAU) * _A)),
         CornerPiece(_AFTER_E2, ("0", STRIP), 10, derivative=True),
         CornerPiece(_AFTER_E2, (STRIP, _ONE_MINUS_SLICE), 10),
         # α = u, β = π − v
         CornerPiece(_AFTER_E2, (_ONE_MINUS_SLICE, "1"), 8, wedge=(U, pi - V, pi - U - V),
-                    divisor=(4, 0), slice_of_arc=True),
+                    divisor=(4, 0), local=(_A, (1 - TAU) * (pi - _A))),
         # β = π + u, α = u + v
-        CornerPiece(_BACK, ("0", "1"), 10, wedge=(U + V, pi - U, pi - V)),
+        CornerPiece(_BACK, ("0", "1"), 10, wedge=(U + V, pi - U, pi - V),
+                    local=(TAU * _A, (1 - TAU) * _A)),
         # α = u, β = π + α + v
         CornerPiece(_BEFORE_E1, ("0", SLICE), 8, wedge=(U, pi - U - V, pi - V), divisor=(4, 0),
-                    slice_of_arc=True),
+                    local=(_A, TAU * (pi - _A))),
         CornerPiece(_BEFORE_E1, (SLICE, _ONE_MINUS_STRIP), 10),
         CornerPiece(_BEFORE_E1, (_ONE_MINUS_STRIP, "1"), 10, derivative=True),
     )),
@@ -225,27 +231,41 @@ CORNERS = {
         CornerPiece(_INSIDE, (STRIP, _ONE_MINUS_SLICE), 5),
         # α = π − u, β = α − v
         CornerPiece(_INSIDE, (_ONE_MINUS_SLICE, "1"), 8, wedge=(pi - U, pi - U - V, V),
-                    divisor=(1, 1), slice_of_arc=True),
+                    divisor=(1, 1), local=(_S, (1 - TAU) * (pi - _S))),
         # β = α + u, α = π − u − v
-        CornerPiece(_AFTER_E2, ("0", "1"), 8, wedge=(pi - U - V, pi - V, U), divisor=(1, 0)),
+        CornerPiece(_AFTER_E2, ("0", "1"), 8, wedge=(pi - U - V, pi - V, U), divisor=(1, 0),
+                    local=(TAU * _S, (1 - TAU) * _S)),
         # α = π − u, β = π + v
         CornerPiece(_BACK, ("0", SLICE), 8, wedge=(pi - U, pi - V, U + V), divisor=(1, 0),
-                    slice_of_arc=True),
+                    local=(_S, TAU * (pi - _S))),
         CornerPiece(_BACK, (SLICE, _ONE_MINUS_SLICE), 5),
         # α = π − u, β = π + α − v
         CornerPiece(_BACK, (_ONE_MINUS_SLICE, "1"), 8, wedge=(pi - U, U + V, pi - V),
-                    divisor=(1, 0), slice_of_arc=True),
+                    divisor=(1, 0), local=(_S, (1 - TAU) * (pi - _S))),
         # β = 2π − u, α = π − u − v
-        CornerPiece(_BEFORE_E1, ("0", "1"), 8, wedge=(pi - U - V, U, pi - V), divisor=(1, 0)),
+        CornerPiece(_BEFORE_E1, ("0", "1"), 8, wedge=(pi - U - V, U, pi - V), divisor=(1, 0),
+                    local=((1 - TAU) * _S, TAU * _S)),
     )),
 }
 
 
-def slice_radius(x_max: str) -> str:
-    """x_max + SLICE·π rounded up to two decimals: u + v on a slice next to an arc end (arc length
-    <= π, so the distance along the arc is at most SLICE·π)."""
-    bound = mpmath.mpf(x_max) + mpmath.mpf(SLICE) * mpmath.pi
-    return mpmath.nstr(mpmath.ceil(bound * 100) / 100, 3)
+def wedge_radius(piece: CornerPiece, alpha: sympy.Expr, x: sympy.Symbol, x_max: str) -> str:
+    """The r_max of a wedge piece: proves that its local (u, v) reproduce the arc's (α, θ_1, θ_2)
+    (SymPy) and bounds u + v over x ∈ [0, x_max], τ ∈ piece.tau by interval arithmetic (u, v >= 0
+    checked too), rounded up to 3 decimals with one unit to spare for the decimal-to-binary
+    conversion; ValueError if the piece is inconsistent."""
+    theta_1, theta_2, _ = arcs(alpha)[piece.arc]
+    u, v = piece.local
+    mapped = [c.subs({U: u, V: v}, simultaneous=True) for c in piece.wedge]
+    if any(sympy.simplify(a - b) != 0 for a, b in zip(mapped, (alpha, theta_1, theta_2),
+                                                       strict=True)):
+        raise ValueError(f"corner piece on {piece.arc}: local coordinates do not give its angles")
+    iv = mpmath.iv
+    box = {x: iv.mpf(["0", x_max]), TAU: iv.mpf(list(piece.tau))}
+    low_u, low_v, total = interval_function([u, v, sympy.expand(u + v)], (x, TAU))(box[x], box[TAU])
+    if low_u.a < 0 or low_v.a < 0:
+        raise ValueError(f"corner piece on {piece.arc}: u or v can be negative")
+    return mpmath.nstr((mpmath.ceil(mpmath.mpf(total.b) * 1000) + 1) / 1000, 4)
 
 
 def small_alpha_inside_check(alpha_max: str = SMALL_ALPHA, degree: int = 8) -> IntervalCheck:
@@ -272,7 +292,7 @@ def corner_checks(side: str) -> list[IntervalCheck]:
         theta_1, theta_2, sign = arcs(alpha)[piece.arc]
         where = f"{side}, {piece.arc}, tau in [{piece.tau[0]}, {piece.tau[1]}]"
         if piece.wedge is not None:
-            r_max = slice_radius(x_max) if piece.slice_of_arc else x_max
+            r_max = wedge_radius(piece, alpha, x, x_max)
             coordinates = ", ".join(sympy.sstr(c) for c in piece.wedge)
             checks.append(wedge_sign_check(piece.wedge, divisor=piece.divisor, degree=piece.degree,
                                            sign=sign, r_max=r_max, expression=normalized_l12,

@@ -6,7 +6,6 @@ see derivations/critical_point_free_region.py."""
 from __future__ import annotations
 
 import dataclasses
-from fractions import Fraction
 
 import mpmath
 import pytest
@@ -25,15 +24,14 @@ from derivations.critical_point_free_region import (
     BUILD_RANGE,
     CORNERS,
     NEAR_PI,
-    SLICE,
     SMALL_ALPHA,
     TEST_RANGES,
     arcs,
     certificate_checks,
     corner_checks,
     normalized_l12,
-    slice_radius,
     small_alpha_inside_check,
+    wedge_radius,
 )
 
 ALPHA = sympy.Symbol("alpha", real=True)
@@ -55,20 +53,27 @@ def test_all_pieces_cover_the_whole_domain():
     assert mpmath.mpf(SMALL_ALPHA) - mpmath.mpf(ends[0][0]) > mpmath.mpf("1e-6")
     assert mpmath.mpf(ends[-1][1]) - (mpmath.pi - mpmath.mpf(NEAR_PI)) > mpmath.mpf("1e-6")
     # beta: each corner side tiles tau in [0, 1] on each of the four arcs of (0, 2 pi).
-    for side, (x_max, _, pieces) in CORNERS.items():
+    for side, (_, _, pieces) in CORNERS.items():
         for arc in arcs(TAU):
             ranges = sorted((p.tau for p in pieces if p.arc == arc), key=lambda r: float(r[0]))
             assert ranges[0][0] == "0" and ranges[-1][1] == "1", (side, arc)
             assert all(a[1] == b[0] for a, b in zip(ranges, ranges[1:], strict=False)), (side, arc)
         for piece in pieces:
-            if piece.slice_of_arc:
-                # The slice lies within SLICE of an arc end: u + v <= x_max + SLICE * pi.
-                low, high = (Fraction(t) for t in piece.tau)
-                assert high - low <= Fraction(SLICE) and (low == 0 or high == 1)
-                assert mpmath.mpf(slice_radius(x_max)) >= mpmath.mpf(x_max) + (
-                    mpmath.mpf(SLICE) * mpmath.pi)
-            elif piece.derivative:
+            # A wedge names its local coordinates (corner_checks proves they give the arc's angles
+            # and bounds u + v); a strip of dN/dtau starts or ends at an arc end, a zero of N.
+            assert (piece.wedge is None) == (piece.local is None)
+            if piece.derivative:
                 assert piece.tau[0] == "0" or piece.tau[1] == "1"
+
+
+def test_a_wedge_with_the_wrong_local_coordinates_is_refused():
+    _, _, pieces = CORNERS["alpha near pi"]
+    s = sympy.Symbol("s", positive=True)
+    piece = next(p for p in pieces if p.wedge is not None and p.tau == ("0", "1"))
+    swapped = dataclasses.replace(piece, local=piece.local[::-1])
+    with pytest.raises(ValueError, match="do not give its angles"):
+        wedge_radius(swapped, sympy.pi - s, s, NEAR_PI)
+    assert mpmath.mpf(wedge_radius(piece, sympy.pi - s, s, NEAR_PI)) > mpmath.mpf(NEAR_PI)
 
 
 def test_corner_certificates_pass():
