@@ -67,6 +67,7 @@ from derivations._region_taylor import (
     low_order_terms,
     mean_value_enclosure,
     series_sign_check,
+    vanishes_identically,
     wedge_sign_check,
 )
 from symderive.engine.checks import IntervalCheck, SymbolicCheck
@@ -301,7 +302,10 @@ def corner_checks(side: str) -> list[IntervalCheck]:
             continue
         n = normalized_l12(alpha, theta_1, theta_2)
         if piece.derivative:
-            n, sign = sympy.diff(n, TAU), (sign if piece.tau[0] == "0" else -sign)
+            end = 0 if piece.tau[0] == "0" else 1
+            if not vanishes_identically(n.subs(TAU, end)):
+                raise ValueError(f"corner strip on {piece.arc}: N is not 0 at tau = {end}")
+            n, sign = sympy.diff(n, TAU), (sign if end == 0 else -sign)
             where += ", d/d tau (N = 0 at the strip's end)"
         checks.append(series_sign_check(n, x, x_max, piece.tau, lowest=lowest, degree=piece.degree,
                                         sign=sign, detail=where))
