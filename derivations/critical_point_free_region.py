@@ -7,25 +7,30 @@ student). Since L_21(α, β) = L_12(α, α − β) (swapping the students), L_21
 Consequently, if every teacher lies strictly inside the cone, or every teacher strictly outside it,
 Σ_k ‖w*_k‖ L_12(e*_k) ≠ 0: no in-plane critical point has these student directions.
 
-What is certified. (a) Interval arithmetic proves the strict signs for every β ∈ (0, 2π), β ≠ α, and
-α ∈ [0.5, 2.9] in the build, α ∈ [0.12, 3.12] in the test suite (tests/test_critical_region.py,
-about 50 s). (b) The edges are exact (SymPy): L_12 = 0 at β = 0, β = α and, for every β, at α = π.
-Also certified in the tests (small_alpha_inside_check): L_12 > 0 inside the cone for every 0 < α <=
-0.12 (exact Taylor terms of N/(θ_1 θ_2) plus a Cauchy bound of the tail, from a majorant of N on a
-complex polydisk), which closes the inside part of the corner α → 0. (c) Near the two ends of the α
-range only leading-order expansions are proved (claim critical-region-edges): at the corners α → 0,
-along every ray of the local coordinates, L_12 = (2/3) θ_1 θ_2 (θ_1 + 2θ_2) + O(t⁴) inside the cone,
-−(2/3) α² (β − α) + O(t⁴) next to e_2 outside, −(4/3) α² (2π − β) + O(t⁴) next to e_1 outside; and
-L_12 = (π − α) |π − β| sin β + O((π − α)²) as α → π. These have the theorem's signs, but an
-expansion along each ray is not a uniform bound, so outside the cone for α ∈ (0, 0.12), and
-everywhere for α ∈ (3.12, π), the theorem rests on these expansions plus numeric grids (a float grid
-of the closed form and a 50-digit grid of L_12 from the M matrices crowding the edges): not a proof
-there. Why the ends resist plain bisection: N = det(M_r) L_12 is O(α⁵) inside the cone and O(α⁴)
-outside, built from O(1) terms, so interval enclosures lose everything to cancellation; near (α, β)
-= (π, π) ∂_αN vanishes to second order in β − π (∂_αN(π, ·) = π³(τ − 1) sin πτ on the inside arc, π³
-τ sin πτ on the arc β ∈ [π, π + α]), so even N/(π − α) is not bounded away from 0 there. Finishing
-the proof needs the same Cauchy-tail argument on the outside arcs at small α (there N = O(α⁴) with β
-− α not small, so the expansion must be in α alone) and a blow-up of the corner (π, π).
+What is proved, and where. L_12 has the sign of N = det(M_r) L_12, since det M_r = π² − f² > 0 on
+(0, π] (claim m-r-singular).  Every piece below is an IntervalCheck (outward-rounded mpmath.iv), so
+together they prove the theorem for every α ∈ (0, π) and β ∈ (0, 2π), β ≠ α:
+(a) α ∈ [0.5, 2.9] (build) and [0.12, 0.5], [2.9, 3.12] (tests/test_critical_region.py, about 50 s):
+    bisection of the four arcs with mean-value enclosures (see "Proof strategy of (a)" below).
+(b) α ∈ (0, 0.125] and π − α ∈ (0, 0.0216] (build, CORNERS): N is a tiny difference of O(1) terms
+    there (O(α⁴) outside the cone, O(α⁵) inside, O(π − α) or O((π − α)²) near π), so it is expanded:
+    on each arc, N = Σ_k c_k(τ) x^k with x = α or x = π − α, c_k ≡ 0 below the leading order
+    (exact, SymPy), the leading coefficients kept exactly and the rest bounded by Cauchy's estimate
+    (a majorant of N for complex |x| <= 1, τ real); next to the zeros β = α, β = 2π the same for
+    ∂_τN on a strip.  Where the leading coefficient itself vanishes the corner is blown up: local
+    coordinates u, v >= 0, N = u^a v^b F with F entire (the vanishing orders proved exactly), F's
+    homogeneous terms up to degree 7 or 9 exact and a Cauchy bound of the rest on |u| = |v| = 1.
+    The wedges: inside the cone (θ_1 = u, θ_2 = v); at β → π (N/α⁴ ≈ −π²(π − β) − π²α/3), on
+    [π, π + α] (N ≈ (π²/3)(2τ³ − 6τ² + 3τ − 1) α⁵) and at β → π + α as α → 0; and as α → π at
+    β → α (N ≈ π² s t (2s + t), s = π − α, t = α − β), on [α, π], at β → π⁺ (N ≈ −π² s (s² + y²),
+    y = β − π), at β → π + α and on [π + α, 2π] (N ≈ −π³ s (2π − β)).  Each wedge's local
+    coordinates are proved to give its arc's angles and u + v is bounded by intervals
+    (wedge_radius); the τ-ranges tile every arc and the α-ranges overlap
+    (test_all_pieces_cover_the_whole_domain).
+(c) The edges are exact (SymPy): L_12 = 0 at β = 0, β = α and, for every β, at α = π.
+The numeric grids (a float grid of the closed form, a 50-digit grid of L_12 from the M matrices
+crowding the edges) and the leading-order expansions of critical-region-edges are independent
+evidence, not part of the proof.
 
 The paper (Tian 2017, Section 5) gives the region only graphically (the sign map of L_12 over
 (teacher angle, student angle) and L_12, L_21 at α = 3π/8, 7π/8); the theorem above is our reading
@@ -46,7 +51,7 @@ itself. Both are certified by interval arithmetic with the mean-value enclosure 
 
 from __future__ import annotations
 
-import functools
+from dataclasses import dataclass
 
 import mpmath
 import numpy as np
@@ -54,12 +59,22 @@ import sympy
 from sympy import cos, pi, sin
 
 from derivations._critical import SimulationCheck, mp_paper_matrices, mp_separable_l, plane_vector
+from derivations._region_taylor import (
+    TAU,
+    U,
+    V,
+    interval_function,
+    low_order_terms,
+    mean_value_enclosure,
+    series_sign_check,
+    vanishes_identically,
+    wedge_sign_check,
+)
 from symderive.engine.checks import IntervalCheck, SymbolicCheck
 from symderive.engine.model import Claim, Derivation, Step
 
 REQUIRES: tuple[str, ...] = ("separable_l",)
 
-TAU = sympy.Symbol("tau", real=True)
 STRIP = "0.1"
 BUILD_RANGE = ("0.5", "2.9")
 TEST_RANGES = (("0.12", "0.25"), ("0.25", "0.5"), ("2.9", "3.05"), ("3.05", "3.12"))
@@ -95,23 +110,6 @@ def arcs(alpha) -> dict:
     }
 
 
-def _mean_value_enclosure(expr: sympy.Expr, alpha: sympy.Symbol):
-    """An interval function of (α, τ): expr(mid) + ∇expr(box)·(box − mid)."""
-    iv = mpmath.iv
-    namespace = [{"sin": iv.sin, "cos": iv.cos, "pi": iv.pi}]
-    value = sympy.lambdify((alpha, TAU), expr, modules=namespace, cse=True)
-    gradient = sympy.lambdify(
-        (alpha, TAU), [sympy.diff(expr, alpha), sympy.diff(expr, TAU)], modules=namespace, cse=True
-    )
-
-    def enclosure(a, t):
-        a_mid, t_mid = iv.mpf(a.mid), iv.mpf(t.mid)
-        d_a, d_t = gradient(a, t)
-        return value(a_mid, t_mid) + d_a * (a - a_mid) + d_t * (t - t_mid)
-
-    return enclosure
-
-
 def certificate_checks(
     alpha: sympy.Symbol, alpha_range: tuple, subdivisions: int, refine: int
 ) -> list:
@@ -138,7 +136,7 @@ def certificate_checks(
             what = "d N/d tau" if expr is derivative else "N"
             checks.append(
                 IntervalCheck(
-                    _mean_value_enclosure(expr, alpha),
+                    mean_value_enclosure(expr, alpha),
                     [[(low, high), (mpmath.mpf(t_low), mpmath.mpf(t_high))]],
                     subdivisions=subdivisions,
                     refine=refine,
@@ -153,7 +151,6 @@ def certificate_checks(
 
 
 WEDGE = sympy.Symbol("t", positive=True)
-U, V = sympy.symbols("u v", positive=True)
 
 
 def wedges() -> dict:
@@ -175,94 +172,144 @@ def wedges() -> dict:
     }
 
 
-def low_order_terms(expr: sympy.Expr, variable: sympy.Symbol, order: int) -> sympy.Expr:
-    """The terms of degree <= order in ``variable`` of expr, when every sin/cos argument is a
-    multiple of ``variable``: replacing sin, cos by their Taylor polynomials of that degree is then
-    exact up to that degree (and much faster than sympy.series for these expressions)."""
-
-    def sine(x):
-        return sum((-1) ** k * x ** (2 * k + 1) / sympy.factorial(2 * k + 1)
-                   for k in range(order // 2 + 1))
-
-    def cosine(x):
-        return sum((-1) ** k * x ** (2 * k) / sympy.factorial(2 * k) for k in range(order // 2 + 1))
-
-    truncated = expr.replace(sympy.sin, sine).replace(sympy.cos, cosine)
-    polynomial = sympy.Poly(sympy.expand(truncated), variable)
-    return sum((c * variable**m for (m,), c in polynomial.terms() if m <= order), sympy.Integer(0))
+# The corner ranges overlap the subdivision's ends (0.12, 3.12) by far more than a rounding error,
+# so no gap opens between boxes whose ends are rounded at different precisions.
+SMALL_ALPHA = "0.125"
+NEAR_PI = "0.0216"  # s = pi - alpha <= 0.0216 covers [3.12, pi): pi - 3.12 = 0.02159...
+SLICE = "0.05"
+SMALL = {"small alpha": sympy.Symbol("alpha", positive=True),
+         "alpha near pi": sympy.Symbol("s", positive=True)}  # the series variable: α or s = π − α
 
 
-def majorant(expr: sympy.Expr, radius) -> mpmath.mpf:
-    """An upper bound of |expr| over the complex polydisk |symbol| <= radius for every symbol.
+@dataclass(frozen=True)
+class CornerPiece:
+    """One certificate at a corner of the α range: the arc and τ-range it covers, and how.
 
-    Recursive: sums and products of bounds, |x^n| <= bound^n, |sin z|, |cos z| <= cosh|z|; only
-    integers, rationals and pi may appear as constants.  Computed with outward-rounded intervals.
+    ``wedge`` = (α, θ_1, θ_2) in local coordinates u, v >= 0 for a two-variable certificate
+    (wedge_sign_check), N = u^a v^b F with ``divisor`` (a, b), and ``local`` = (u, v) in terms of
+    the series variable x and τ on this piece (checked to reproduce the arc's angles, and bounding
+    u + v); otherwise a series in x (series_sign_check) of N, or of ∂_τN on a strip whose end
+    τ ∈ {0, 1} is a zero of N.
     """
+
+    arc: str
+    tau: tuple[str, str]
+    degree: int
+    wedge: tuple | None = None
+    divisor: tuple[int, int] = (0, 0)
+    local: tuple | None = None
+    derivative: bool = False
+
+
+_INSIDE, _AFTER_E2, _BACK, _BEFORE_E1 = tuple(arcs(TAU))  # the four arc names, in β order
+_ONE_MINUS_SLICE = "0.95"
+_ONE_MINUS_STRIP = "0.9"
+_A, _S = SMALL["small alpha"], SMALL["alpha near pi"]
+INSIDE_CORNER = (U + V, U, V)  # α → 0 inside the cone: θ_1 = u, θ_2 = v
+
+CORNERS = {
+    # α = x ∈ (0, SMALL_ALPHA]: N = O(α⁴) outside the cone (O(α⁵) on [π, π + α]), O(α⁵) inside.
+    "small alpha": (SMALL_ALPHA, 4, (
+        CornerPiece(_INSIDE, ("0", "1"), 8, wedge=INSIDE_CORNER, divisor=(1, 1),
+                    local=(TAU * _A, (1 - TAU) * _A)),
+        CornerPiece(_AFTER_E2, ("0", STRIP), 10, derivative=True),
+        CornerPiece(_AFTER_E2, (STRIP, _ONE_MINUS_SLICE), 10),
+        # α = u, β = π − v
+        CornerPiece(_AFTER_E2, (_ONE_MINUS_SLICE, "1"), 8, wedge=(U, pi - V, pi - U - V),
+                    divisor=(4, 0), local=(_A, (1 - TAU) * (pi - _A))),
+        # β = π + u, α = u + v
+        CornerPiece(_BACK, ("0", "1"), 10, wedge=(U + V, pi - U, pi - V),
+                    local=(TAU * _A, (1 - TAU) * _A)),
+        # α = u, β = π + α + v
+        CornerPiece(_BEFORE_E1, ("0", SLICE), 8, wedge=(U, pi - U - V, pi - V), divisor=(4, 0),
+                    local=(_A, TAU * (pi - _A))),
+        CornerPiece(_BEFORE_E1, (SLICE, _ONE_MINUS_STRIP), 10),
+        CornerPiece(_BEFORE_E1, (_ONE_MINUS_STRIP, "1"), 10, derivative=True),
+    )),
+    # s = π − α = x ∈ (0, NEAR_PI]: N = O(s), O(s²) on the two shrinking arcs.
+    "alpha near pi": (NEAR_PI, 1, (
+        CornerPiece(_INSIDE, ("0", STRIP), 5, derivative=True),
+        CornerPiece(_INSIDE, (STRIP, _ONE_MINUS_SLICE), 5),
+        # α = π − u, β = α − v
+        CornerPiece(_INSIDE, (_ONE_MINUS_SLICE, "1"), 8, wedge=(pi - U, pi - U - V, V),
+                    divisor=(1, 1), local=(_S, (1 - TAU) * (pi - _S))),
+        # β = α + u, α = π − u − v
+        CornerPiece(_AFTER_E2, ("0", "1"), 8, wedge=(pi - U - V, pi - V, U), divisor=(1, 0),
+                    local=(TAU * _S, (1 - TAU) * _S)),
+        # α = π − u, β = π + v
+        CornerPiece(_BACK, ("0", SLICE), 8, wedge=(pi - U, pi - V, U + V), divisor=(1, 0),
+                    local=(_S, TAU * (pi - _S))),
+        CornerPiece(_BACK, (SLICE, _ONE_MINUS_SLICE), 5),
+        # α = π − u, β = π + α − v
+        CornerPiece(_BACK, (_ONE_MINUS_SLICE, "1"), 8, wedge=(pi - U, U + V, pi - V),
+                    divisor=(1, 0), local=(_S, (1 - TAU) * (pi - _S))),
+        # β = 2π − u, α = π − u − v
+        CornerPiece(_BEFORE_E1, ("0", "1"), 8, wedge=(pi - U - V, U, pi - V), divisor=(1, 0),
+                    local=((1 - TAU) * _S, TAU * _S)),
+    )),
+}
+
+
+def wedge_radius(piece: CornerPiece, alpha: sympy.Expr, x: sympy.Symbol, x_max: str) -> str:
+    """The r_max of a wedge piece: proves that its local (u, v) reproduce the arc's (α, θ_1, θ_2)
+    (SymPy) and bounds u + v over x ∈ [0, x_max], τ ∈ piece.tau by interval arithmetic (u, v >= 0
+    checked too), rounded up to 3 decimals with one unit to spare for the decimal-to-binary
+    conversion; ValueError if the piece is inconsistent."""
+    theta_1, theta_2, _ = arcs(alpha)[piece.arc]
+    u, v = piece.local
+    mapped = [c.subs({U: u, V: v}, simultaneous=True) for c in piece.wedge]
+    if any(sympy.simplify(a - b) != 0 for a, b in zip(mapped, (alpha, theta_1, theta_2),
+                                                       strict=True)):
+        raise ValueError(f"corner piece on {piece.arc}: local coordinates do not give its angles")
     iv = mpmath.iv
-    if expr.is_Symbol:
-        return iv.mpf(radius)
-    if expr is sympy.pi:
-        return iv.pi
-    if expr.is_Rational:
-        return abs(iv.mpf(expr.p) / expr.q)
-    if expr.is_Add:
-        return sum((majorant(a, radius) for a in expr.args), iv.mpf(0))
-    if expr.is_Mul:
-        result = iv.mpf(1)
-        for factor in expr.args:
-            result = result * majorant(factor, radius)
-        return result
-    if expr.is_Pow and expr.exp.is_Integer and expr.exp > 0:
-        return majorant(expr.base, radius) ** int(expr.exp)
-    if isinstance(expr, (sympy.sin, sympy.cos)):
-        bound = majorant(expr.args[0], radius)
-        return (iv.exp(bound) + iv.exp(-bound)) / 2
-    raise ValueError(f"majorant: unsupported term {expr}")
+    box = {x: iv.mpf(["0", x_max]), TAU: iv.mpf(list(piece.tau))}
+    low_u, low_v, total = interval_function([u, v, sympy.expand(u + v)], (x, TAU))(box[x], box[TAU])
+    if low_u.a < 0 or low_v.a < 0:
+        raise ValueError(f"corner piece on {piece.arc}: u or v can be negative")
+    return mpmath.nstr((mpmath.ceil(mpmath.mpf(total.b) * 1000) + 1) / 1000, 4)
 
 
-@functools.lru_cache(maxsize=4)
-def _inside_low_order(degree: int, a: sympy.Symbol) -> tuple[sympy.Expr, int]:
-    """Q_low(aτ, a(1 − τ))/a³ = numerator/denominator (integer denominator), Q_low = the terms of
-    N/(θ_1 θ_2) of degree < degree inside the cone (θ_1 = u, θ_2 = v, α = u + v)."""
-    n = normalized_l12(U + V, U, V)
-    scaled_n = n.subs({U: WEDGE * U, V: WEDGE * V}, simultaneous=True)
-    low = low_order_terms(scaled_n, WEDGE, degree + 1)
-    scaled = sympy.cancel(low.subs(WEDGE, 1) / (U * V)).subs({U: a * TAU, V: a * (1 - TAU)})
-    numerator, denominator = sympy.fraction(sympy.together(sympy.expand(scaled / a**3)))
-    if not (denominator.is_Integer and denominator > 0):
-        raise ValueError(f"Q_low/alpha^3 is not a polynomial: denominator {denominator}")
-    return sympy.expand(numerator), int(denominator)
+def small_alpha_inside_check(alpha_max: str = SMALL_ALPHA, degree: int = 8) -> IntervalCheck:
+    """L_12 > 0 inside the cone for 0 < α <= alpha_max: the wedge θ_1 = u, θ_2 = v (α = u + v),
+    where N = uv F vanishes on both axes (the teacher on a student)."""
+    return wedge_sign_check(INSIDE_CORNER, divisor=(1, 1), degree=degree, sign=1, r_max=alpha_max,
+                            expression=normalized_l12,
+                            detail=f"inside the cone, alpha in (0, {alpha_max}]")
 
 
-def small_alpha_inside_check(alpha_max: str = TEST_RANGES[0][0], degree: int = 8,
-                             radius: int = 1) -> IntervalCheck:
-    """Interval certificate of L_12 > 0 inside the cone for 0 < α <= alpha_max (the corner α → 0).
+def corner_checks(side: str) -> list[IntervalCheck]:
+    """The certificates of one corner side of CORNERS ("small alpha" or "alpha near pi").
 
-    With θ_1 = u, θ_2 = v (α = u + v), N(u, v) is entire and vanishes on u = 0 and v = 0, so
-    Q = N/(uv) is entire.  Q = Q_low + tail: Q_low = the terms of degree < degree (exact, from the
-    terms of N of degree <= degree + 1, all of degree >= 3), and by Cauchy's estimate on the torus
-    |u| = |v| = R (|Q| <= M_R/R² with M_R = majorant of N) the tail is at most
-    M_R/R² (α/R)^degree/(1 − α/R) for u, v >= 0.  With u = ατ, v = α(1 − τ) the check certifies
-    Q_low/α³ − M_R/R^(degree+2) α^(degree−3)/(1 − α/R) > 0 on [0, alpha_max] × [0, 1] (τ), hence
-    N = uv Q > 0 for u, v > 0, u + v <= alpha_max.  Coefficients are cleared to integers so the
-    interval evaluation is exact in its constants.
+    Small α: the series are in α (N = Σ_{k>=4} c_k(τ) α^k); near π in s = π − α, with α = π − s
+    substituted (N = Σ_{k>=1} d_k(τ) s^k; N ≡ 0 at α = π).  The wedges blow up the points where
+    the leading coefficient vanishes: (α, β) → (0, π) and (0, π + α) at small α, (π, π) and
+    (π, 2π) near π, and the cone's edges.
     """
-    iv = mpmath.iv
-    a = sympy.Symbol("a", positive=True)
-    numerator, denominator = _inside_low_order(degree, a)
-    polynomial = sympy.lambdify((a, TAU), numerator, modules=[{"pi": iv.pi}])
-    bound = majorant(normalized_l12(U + V, U, V), radius)
-    tail = bound * denominator / iv.mpf(radius) ** (degree + 2)
-
-    def lower_part(alpha, tau):
-        return polynomial(alpha, tau) - tail * alpha ** (degree - 3) / (1 - alpha / radius)
-
-    return IntervalCheck(
-        lower_part, [[("0", alpha_max), ("0", "1")]], subdivisions=4, refine=4, dps=20,
-        detail=(f"inside the cone, alpha in (0, {alpha_max}]: N/(theta_1 theta_2 alpha^3) by its "
-                f"exact terms of degree < {degree} minus a Cauchy tail bound on "
-                f"|u| = |v| = {radius}"),
-    )
+    x_max, lowest, pieces = CORNERS[side]
+    x = SMALL[side]
+    alpha = x if side == "small alpha" else pi - x
+    checks = []
+    for piece in pieces:
+        theta_1, theta_2, sign = arcs(alpha)[piece.arc]
+        where = f"{side}, {piece.arc}, tau in [{piece.tau[0]}, {piece.tau[1]}]"
+        if piece.wedge is not None:
+            r_max = wedge_radius(piece, alpha, x, x_max)
+            coordinates = ", ".join(sympy.sstr(c) for c in piece.wedge)
+            checks.append(wedge_sign_check(piece.wedge, divisor=piece.divisor, degree=piece.degree,
+                                           sign=sign, r_max=r_max, expression=normalized_l12,
+                                           detail=f"{where}, (alpha, theta_1, theta_2) = "
+                                                  f"({coordinates})"))
+            continue
+        n = normalized_l12(alpha, theta_1, theta_2)
+        if piece.derivative:
+            end = 0 if piece.tau[0] == "0" else 1
+            if not vanishes_identically(n.subs(TAU, end)):
+                raise ValueError(f"corner strip on {piece.arc}: N is not 0 at tau = {end}")
+            n, sign = sympy.diff(n, TAU), (sign if end == 0 else -sign)
+            where += ", d/d tau (N = 0 at the strip's end)"
+        checks.append(series_sign_check(n, x, x_max, piece.tau, lowest=lowest, degree=piece.degree,
+                                        sign=sign, detail=where))
+    return checks
 
 
 def mp_l12(alpha, beta) -> mpmath.mpf:
@@ -328,7 +375,7 @@ _ANGLE = sympy.Wild("angle", properties=[lambda e: bool(e.free_symbols)])
 
 
 def with_kappa(expr: sympy.Expr) -> sympy.Expr:
-    """expr with every (π − x) cos x + sin x written κ(x), for display (the expression is unchanged)."""
+    """expr with every (π − x) cos x + sin x written κ(x), for display (expr is unchanged)."""
     return expr.replace((pi - _ANGLE) * sympy.cos(_ANGLE) + sympy.sin(_ANGLE), KAPPA(_ANGLE))
 
 
@@ -392,24 +439,37 @@ def derive(inputs: dict) -> Derivation:
             "K = 2, students at angle alpha, unit teacher at beta: L_12 > 0 for 0 < beta < alpha, "
             "L_12 < 0 for alpha < beta < 2 pi; the same for L_21 (L_21(alpha, beta) = L_12(alpha, "
             "alpha - beta)). If all teachers are strictly inside (or all strictly outside) the "
-            "students' cone, no in-plane critical point has these student directions. Certified "
-            f"(interval arithmetic) for alpha in [{BUILD_RANGE[0]}, {BUILD_RANGE[1]}] in the build "
-            "and "
-            f"[{TEST_RANGES[0][0]}, {TEST_RANGES[-1][1]}] in the tests, every beta in (0, 2 pi)"
+            "students' cone, no in-plane critical point has these student directions. Proved "
+            "for every alpha in (0, pi) and beta in (0, 2 pi), beta != alpha, by certificates: "
+            "interval arithmetic on a subdivision for alpha in "
+            f"[{BUILD_RANGE[0]}, {BUILD_RANGE[1]}] (build) and [{TEST_RANGES[0][0]}, "
+            f"{BUILD_RANGE[0]}], [{BUILD_RANGE[1]}, {TEST_RANGES[-1][1]}] (tests); exact Taylor "
+            "terms plus Cauchy tail bounds for "
+            f"alpha in (0, {SMALL_ALPHA}] and pi - alpha in (0, {NEAR_PI}] (build)"
         ),
         assumptions=(
             "teachers with positive norms",
+            "det M_r = pi^2 - f^2 > 0 for 0 < alpha <= pi (claim m-r-singular), so L_12 has the "
+            "sign of N = det(M_r) L_12",
             (
-                f"interval certificate: alpha in [{BUILD_RANGE[0]}, {BUILD_RANGE[1]}] (build), "
-                f"[{TEST_RANGES[0][0]}, {TEST_RANGES[-1][1]}] (tests), and inside the cone for "
-                f"0 < alpha <= {TEST_RANGES[0][0]} (tests, Cauchy tail bound); elsewhere near "
-                "alpha = 0 and pi only the leading-order expansions of critical-region-edges and "
-                "numeric grids"
+                f"corners: N as a series in alpha (alpha <= {SMALL_ALPHA}) or pi - alpha (<= "
+                f"{NEAR_PI}) with coefficients in the arc parameter tau, and two-variable wedges "
+                "u, v >= 0 where the leading coefficient vanishes (inside the cone and at "
+                "beta -> pi, pi + alpha as alpha -> 0; at beta -> alpha, pi, 2 pi as alpha -> pi): "
+                "N = u^a v^b F with F entire, F's exact low-order terms minus a Cauchy bound of "
+                "the rest"
+            ),
+            (
+                f"the test certificates (alpha in [{TEST_RANGES[0][0]}, {BUILD_RANGE[0]}] and "
+                f"[{BUILD_RANGE[1]}, {TEST_RANGES[-1][1]}]) are part of the proof; the grids are "
+                "independent evidence"
             ),
         ),
         checks=(
             symbolic,
             *certificate_checks(alpha, BUILD_RANGE, subdivisions=6, refine=5),
+            *corner_checks("small alpha"),
+            *corner_checks("alpha near pi"),
             SimulationCheck(
                 grid_case,
                 [{"alpha_low": 1e-3, "alpha_high": float(np.pi) - 1e-3, "count": 300}],
@@ -492,7 +552,8 @@ def derive(inputs: dict) -> Derivation:
         Step(
             sympy.Eq(sympy.Symbol("N"), with_kappa(n)),
             "Multiply L_12 by det M_r > 0; on each arc of β the angles are affine in τ.  Written "
-            "with κ(x) = (π − x) cos x + sin x, 2π times the angular factor of the arc-cosine kernel.",
+            "with κ(x) = (π − x) cos x + sin x, 2π times the angular factor of the arc-cosine "
+            "kernel.",
             claims=("critical-point-free-region",),
         ),
     )

@@ -29,6 +29,20 @@ def test_negative_sign_and_false_claims():
     assert not IntervalCheck(lambda t: t - 1, [[("0", "2")]], sign=-1).run().passed
 
 
+def test_cells_end_exactly_at_the_box_end():
+    # 0.05 + (0.95 - 0.05) * 6 / 6 misses mpf("0.95") by an ulp at 20 digits; the cells must not,
+    # or boxes that meet at 0.95 would leave a gap (or overlap) there.
+    upper_ends = []
+
+    def record(t):
+        upper_ends.append(t.b)
+        return t + 1
+
+    IntervalCheck(record, [[("0.05", "0.95")]], subdivisions=6, dps=20).run()
+    with mpmath.workdps(20):
+        assert max(upper_ends) == mpmath.mpf("0.95")
+
+
 def test_interval_precision_is_restored():
     before = iv.dps
     IntervalCheck(lambda t: t + 1, [[("0", "1")]], dps=40).run()

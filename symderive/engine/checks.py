@@ -260,9 +260,11 @@ class IntervalCheck:
         try:
             with mpmath.workdps(self.dps):
                 for box in self.boxes:
+                    # The last edge is hi itself (lo + (hi - lo)·n/n may miss it by an ulp), so
+                    # the cells tile the box exactly and adjacent boxes leave no gap.
                     edges = [
                         [mpmath.mpf(lo) + (mpmath.mpf(hi) - mpmath.mpf(lo)) * i / self.subdivisions
-                         for i in range(self.subdivisions + 1)]
+                         for i in range(self.subdivisions)] + [mpmath.mpf(hi)]
                         for lo, hi in box
                     ]
                     for index in np.ndindex(*(self.subdivisions,) * len(box)):
