@@ -132,6 +132,8 @@ def _environment(backend: str) -> jinja2.Environment:
 
 def render_c(results: Mapping[str, DerivationResult]) -> str:
     """The C99 kernel source (templates/c/population.c.j2)."""
+    if not PAIRING_COSINE > SUPPLEMENT_NEAR_COSINE:
+        raise ValueError("the C kernel's pairing test needs PAIRING_COSINE > SUPPLEMENT_NEAR_COSINE")
     blocks = [_printed(block, C99CodePrinter()) for block in term_blocks(results)]
     return _environment("c").get_template("population.c.j2").render(
         header=HEADER, blocks={block["name"]: block for block in blocks},
