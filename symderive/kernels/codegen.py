@@ -13,6 +13,10 @@ For the paired evaluation near the teacher (see the templates) the codegen also 
 The kernels take the terms as functions of (ψ, cos θ, sin θ) with ψ = π − θ, the supplement: θ is
 replaced by π − ψ symbolically, so that a pair near θ = π, where the terms are small, keeps its
 relative accuracy (ψ is computed directly from the vectors; π − θ in floating point would lose it).
+
+:func:`_block` refuses a term that depends on anything but the angle.  The C kernel relies on it:
+θ_ab = θ_ba, so the terms of a pair of units are those of the swapped pair, and large pair blocks
+evaluate only the pairs above the diagonal and copy the rest.
 """
 
 from __future__ import annotations
@@ -133,7 +137,8 @@ def _environment(backend: str) -> jinja2.Environment:
 def render_c(results: Mapping[str, DerivationResult]) -> str:
     """The C99 kernel source (templates/c/population.c.j2)."""
     if not PAIRING_COSINE > SUPPLEMENT_NEAR_COSINE:
-        raise ValueError("the C kernel's pairing test needs PAIRING_COSINE > SUPPLEMENT_NEAR_COSINE")
+        raise ValueError("the C kernel's pairing test needs "
+                         "PAIRING_COSINE > SUPPLEMENT_NEAR_COSINE")
     blocks = [_printed(block, C99CodePrinter()) for block in term_blocks(results)]
     return _environment("c").get_template("population.c.j2").render(
         header=HEADER, blocks={block["name"]: block for block in blocks},
