@@ -7,9 +7,12 @@
     goal >= 100x, and (ii) the batched NumPy backend (Gram matrices, atan2, batched matmul), goal >= 6x.
 (c) gradient descent, K = d = 10, 1000 networks, 10^4 steps: C loop against the batched NumPy loop
     (per step; the NumPy loop runs 10^3 steps unless --full).
+(d) the census workload of issue 7 (symderive.second_order.census): K = d = 20, W* = I, 250 Xavier
+    starts (entries N(0, 1)/√20), lr 0.1, tol 1e-9, 2000 steps in C: time per step per network, and
+    the C loop against the batched NumPy loop (per step; NumPy runs 100 steps).
 
-Usage: python benchmarks/kernels.py [a] [b] [c] [--full]   (default: all).  Also prints the peak RSS
-of (a).
+Usage: python benchmarks/kernels.py [a] [b] [c] [d] [--full]   (default: all).  Also prints the peak
+RSS of (a).
 """
 
 from __future__ import annotations
@@ -111,11 +114,30 @@ def benchmark_c(networks: int = 1000, size: int = 10, steps: int = 10_000,
           f"median loss after {steps} steps {np.median(c_result.loss):.2e}")
 
 
+def benchmark_d(networks: int = 250, size: int = 20, steps: int = 2000,
+                numpy_steps: int = 100) -> None:
+    rng = np.random.default_rng(3)
+    W0 = rng.standard_normal((networks, size, size)) / np.sqrt(size)
+    W_star = np.eye(size)
+    c_backend.library()
+
+    def timed(backend: str, count: int) -> float:
+        start = time.perf_counter()
+        gradient_descent(W0, W_star, lr=0.1, steps=count, tol=1e-9, backend=backend)
+        return (time.perf_counter() - start) / (networks * count)
+
+    c_step, np_step = timed("c", steps), timed("numpy", numpy_steps)
+    print(f"(d) census descent K = d = {size}, {networks} Xavier starts, {steps} steps: C "
+          f"{c_step * 1e6:.2f} us per step per network ({1 / c_step:,.0f} network-steps/s); "
+          f"batched NumPy ({numpy_steps} steps) {np_step * 1e6:.1f} us -> C "
+          f"{np_step / c_step:.1f}x per step")
+
+
 if __name__ == "__main__":
     full = "--full" in sys.argv
-    chosen = [name for name in sys.argv[1:] if name != "--full"] or ["a", "b", "c"]
+    chosen = [name for name in sys.argv[1:] if name != "--full"] or ["a", "b", "c", "d"]
     for name in chosen:
         if name == "c":
             benchmark_c(numpy_steps=10_000 if full else 1000)
         else:
-            {"a": benchmark_a, "b": benchmark_b}[name]()
+            {"a": benchmark_a, "b": benchmark_b, "d": benchmark_d}[name]()

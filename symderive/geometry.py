@@ -25,6 +25,10 @@ VELTKAMP_FACTOR = 134217729.0
 REFINEMENTS = 2
 #: teacher_pairs: pair a student with a teacher within this distance relative to its norm
 PAIRING_DISTANCE = 0.25
+#: no student is within PAIRING_DISTANCE of a teacher unless the cosine of their angle is at
+#: least √(1 − PAIRING_DISTANCE²), as ‖w − w*‖ ≥ ‖w‖ sin θ: the C kernel's cheap test, lowered by
+#: 2⁻⁴⁰ for rounding
+PAIRING_COSINE = (1.0 - PAIRING_DISTANCE**2) ** 0.5 - 2.0**-40
 #: teacher_pairs: largest B·K·K*·d for the nearest-teacher search
 PAIR_SEARCH_ELEMENTS = 1 << 20
 
