@@ -10,7 +10,7 @@
  *   dJ/dw_j = sum_a s_a (c_u u_a + |u_a| c_e e_j),  e_j = w_j / |w_j|,
  * a zero student row has gradient zero and zero rows contribute nothing.  The pairwise terms below
  * are printed by SymPy from the derivations arccos_kernel and expected_gating with theta = pi - psi
- * (common subexpressions eliminated): 24 operations in the term blocks (sympy.count_ops).
+ * (common subexpressions eliminated): 17 operations in the term blocks (sympy.count_ops).
  *
  * Angles: psi = atan2(sqrt(1 - c^2), -c) from the cosine c of the unit rows where |c| <= 0.9.  For
  * near-parallel pairs the small angle sigma = min(theta, pi - theta) comes from the part r of u
@@ -18,6 +18,7 @@
  * theta = pi keep their relative accuracy.  Entry points return 0, or -1 when the workspace cannot
  * be allocated.
  */
+#include <float.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -31,10 +32,13 @@
 #define SAFE_SQUARES_HIGH 1e290
 #define VELTKAMP_FACTOR 134217729.0 /* 2^27 + 1 */
 #define REFINEMENTS 2
-#define PAIR_STEP_ARRAYS 7
+#define PAIR_STEP_ARRAYS 8
 #define PAIRING_DISTANCE 0.25
+#define PAIRING_COSINE 0.9682458365509448
 #define TAN_PI_8 0.414213562373095048801688724209698079
 #define SMALL_DIMENSION 8
+/* the blocked matrix products (d > SMALL_DIMENSION) hold 4 x LANES sums in registers */
+#define LANES 8
 /* SMALL(d) with d a compile-time constant for d <= SMALL_DIMENSION (one inlined copy each, its
  * loops over the coordinates unrolled), else OTHER */
 #define BY_DIMENSION(d, SMALL, OTHER) \
@@ -43,10 +47,22 @@
     case 4: SMALL(4); break; case 5: SMALL(5); break; case 6: SMALL(6); break; \
     case 7: SMALL(7); break; case 8: SMALL(8); break; default: OTHER; \
     }
+/* a b + c, fused (one rounding) where the processor has the instruction: the accumulations of the
+ * dot products and of the gradient rows, and Horner's rule.  Contraction is otherwise off
+ * (-ffp-contract=off), so every other expression is rounded as written. */
+#if defined(__FMA__)
+#define MULTIPLY_ADD(a, b, c) fma(a, b, c)
+#else
+#define MULTIPLY_ADD(a, b, c) ((a) * (b) + (c))
+#endif
 #if defined(__GNUC__)
 #define INLINE static inline __attribute__((always_inline))
+/* kept out of line: inlined into their callers GCC no longer vectorizes the blocked products (and
+ * a rare path should not be merged into a hot loop) */
+#define OUT_OF_LINE static __attribute__((noinline))
 #else
 #define INLINE static inline
+#define OUT_OF_LINE static
 #endif
 
 /* loss_terms: 4 operations */
@@ -69,18 +85,6 @@ static inline void gradient_terms(double supplement, double cos_theta, double si
     *gating_e_coefficient = sin_theta*t_0;
 }
 
-/* pair_terms: 7 operations */
-static inline void pair_terms(double supplement, double cos_theta, double sin_theta, double *kernel_angular, double *gating_u_coefficient, double *gating_e_coefficient)
-{
-    (void)supplement;
-    (void)cos_theta;
-    (void)sin_theta;
-    const double t_0 = (1.0/2.0)/M_PI;
-    *kernel_angular = t_0*(cos_theta*supplement + sin_theta);
-    *gating_u_coefficient = supplement*t_0;
-    *gating_e_coefficient = sin_theta*t_0;
-}
-
 /* difference_terms: 9 operations */
 static inline void difference_terms(double supplement, double cos_theta, double sin_theta, double norm, double d_supplement, double d_cos, double d_sin, double d_norm, double *d_gating_u_coefficient, double *d_weighted_e_coefficient)
 {
@@ -98,40 +102,53 @@ static inline void difference_terms(double supplement, double cos_theta, double 
 }
 
 /* atan2(y, x) for y >= 0, without branches so that loops over pairs vectorize (see
- * symderive/kernels/arctangent.py: polynomial fitted with mpmath, a few ulps). */
+ * symderive/kernels/arctangent.py: polynomial fitted with mpmath, a few ulps).  With low <= high the
+ * magnitudes of y and |x|, r = low / high, or, when low > tan(pi/8) high, r = (low - high) / (low + high)
+ * and pi/4 is added (one division either way). */
 static inline double arc_tangent(double y, double x)
 {
     const double ax = fabs(x);
     const double high = y > ax ? y : ax, low = y > ax ? ax : y;
-    const double t = low / (high > 0.0 ? high : 1.0);
-    const double reduced = (t - 1.0) / (t + 1.0);
-    const int reduce = t > TAN_PI_8;
-    const double r = reduce ? reduced : t;
+    const int reduce = low > TAN_PI_8 * high;
+    const double numerator = reduce ? low - high : low, denominator = reduce ? low + high : high;
+    const double r = numerator / (denominator > 0.0 ? denominator : 1.0);
     const double z = r * r;
     double q = 0.016285756855221028;
-    q = q * z + -0.034570561981427744;
-    q = q * z + 0.04551593220626549;
-    q = q * z + -0.05230454270650244;
-    q = q * z + 0.05878928997834775;
-    q = q * z + -0.06666424885738255;
-    q = q * z + 0.07692296375032143;
-    q = q * z + -0.09090908753500877;
-    q = q * z + 0.11111111105155447;
-    q = q * z + -0.14285714285659828;
-    q = q * z + 0.19999999999999804;
-    q = q * z + -0.3333333333333333;
-    double angle = r + r * (z * q);
+    q = MULTIPLY_ADD(q, z, -0.034570561981427744);
+    q = MULTIPLY_ADD(q, z, 0.04551593220626549);
+    q = MULTIPLY_ADD(q, z, -0.05230454270650244);
+    q = MULTIPLY_ADD(q, z, 0.05878928997834775);
+    q = MULTIPLY_ADD(q, z, -0.06666424885738255);
+    q = MULTIPLY_ADD(q, z, 0.07692296375032143);
+    q = MULTIPLY_ADD(q, z, -0.09090908753500877);
+    q = MULTIPLY_ADD(q, z, 0.11111111105155447);
+    q = MULTIPLY_ADD(q, z, -0.14285714285659828);
+    q = MULTIPLY_ADD(q, z, 0.19999999999999804);
+    q = MULTIPLY_ADD(q, z, -0.3333333333333333);
+    double angle = MULTIPLY_ADD(r, z * q, r);
     angle = reduce ? angle + 0.25 * M_PI : angle;
     angle = y > ax ? 0.5 * M_PI - angle : angle;
     return x < 0.0 ? M_PI - angle : angle;
 }
 
+/* u . v as LANES interleaved sums (coordinates i, i + LANES, ...; they vectorize), added at the end. */
+INLINE double dot(const double *u, const double *v, long d)
+{
+    double sums[LANES] = {0.0};
+    long i0 = 0;
+    for (; i0 + LANES <= d; i0 += LANES)
+        for (long l = 0; l < LANES; ++l) sums[l] = MULTIPLY_ADD(u[i0 + l], v[i0 + l], sums[l]);
+    for (long l = 0; l < d - i0; ++l) sums[l] = MULTIPLY_ADD(u[i0 + l], v[i0 + l], sums[l]);
+    double sum = 0.0;
+    for (long l = 0; l < LANES; ++l) sum += sums[l];
+    return sum;
+}
+
 /* Euclidean norm without overflow or underflow: the plain sum of squares where it is safely inside
  * the floating-point range, else rescaled by the largest magnitude. */
-static double row_norm(const double *row, long d)
+INLINE double row_norm(const double *row, long d)
 {
-    double sum = 0.0;
-    for (long i = 0; i < d; ++i) sum += row[i] * row[i];
+    double sum = dot(row, row, d);
     if (sum > SAFE_SQUARES_LOW && sum < SAFE_SQUARES_HIGH) return sqrt(sum);
     double scale = 0.0;
     for (long i = 0; i < d; ++i) scale = fabs(row[i]) > scale ? fabs(row[i]) : scale;
@@ -144,25 +161,21 @@ static double row_norm(const double *row, long d)
     return scale * sqrt(sum);
 }
 
-static double dot(const double *u, const double *v, long d)
-{
-    double sum = 0.0;
-    for (long i = 0; i < d; ++i) sum += u[i] * v[i];
-    return sum;
-}
-
 static void axpy(double alpha, const double *x, double *y, long d)
 {
     for (long i = 0; i < d; ++i) y[i] += alpha * x[i];
 }
 
-/* Workspace of one network: per unit (M = K + K* rows) the unit row, the row scaled by a power of two
- * (largest magnitude in [1/2, 1), exact) and the norm; per pair block the geometry and terms; per
+/* Workspace of one network: per unit (M = K + K* rows) the unit row (also as columns: d rows of
+ * column_stride >= M + LANES), the rows of the gradient's matrix product (dense: rows padded to a
+ * multiple of LANES), the row scaled by a power of two (largest magnitude in [1/2, 1), exact) and the
+ * norm; per pair block the geometry and terms; per
  * student its paired teacher (or -1), delta = w - w*, w . delta and |delta|^2. */
 typedef struct {
-    long M;
+    long M, column_stride, dense_stride, delta_stride;
     double *u_sign, *e_scale; /* column factors of the coefficients in gradient_rows */
-    double *units, *columns, *scaled, *norms, *residual, *gradient, *delta, *w_delta, *delta_squared;
+    double *units, *columns, *dense, *delta_columns, *scaled, *norms, *residual, *gradient, *e_sums, *delta, *w_delta,
+        *delta_squared;
     double *supplement, *cosine, *sine, *kappa, *c_u, *c_e, *steps;
     long *teacher_of, *taken;
     const double **rows_of, **raw_of;
@@ -171,16 +184,29 @@ typedef struct {
 static int workspace_open(workspace *space, long K, long Ks, long d)
 {
     const long M = K + Ks, pairs = (K > Ks ? K : Ks) * M;
-    double **arrays[] = {&space->u_sign, &space->e_scale, &space->units, &space->columns, &space->scaled, &space->norms, &space->residual,
-                         &space->gradient, &space->delta, &space->w_delta, &space->delta_squared,
-                         &space->supplement, &space->cosine, &space->sine, &space->kappa, &space->c_u,
-                         &space->c_e, &space->steps};
-    const long sizes[] = {M, M, M * d, M * d, 2 * d, M, d, K * d, K * d, K, K, pairs, pairs, pairs, pairs, pairs,
-                          pairs, PAIR_STEP_ARRAYS * K * K};
+    const long column_stride = M + LANES, dense_stride = (d + LANES - 1) / LANES * LANES;
+    /* each array and its size, in the same order */
+    double **arrays[] = {&space->u_sign, &space->e_scale, &space->units, &space->columns,
+                         &space->dense, &space->delta_columns, &space->scaled, &space->norms,
+                         &space->residual,
+                         &space->gradient, &space->e_sums, &space->delta, &space->w_delta,
+                         &space->delta_squared, &space->supplement, &space->cosine, &space->sine,
+                         &space->kappa, &space->c_u, &space->c_e, &space->steps};
+    const long sizes[] = {M, M, M * d, column_stride * d,
+                          M * dense_stride, (K + LANES) * d, 2 * d, M,
+                          d,
+                          K * d, K, K * d, K,
+                          K, pairs, pairs, pairs,
+                          pairs, pairs, pairs, PAIR_STEP_ARRAYS * K * K};
+    (void)sizeof(char[sizeof arrays / sizeof arrays[0] == sizeof sizes / sizeof sizes[0] ? 1 : -1]);
     int failed = 0;
     space->M = M;
+    space->column_stride = column_stride;
+    space->dense_stride = dense_stride;
+    space->delta_stride = K + LANES;
+    /* zeroed: the padding of columns and dense is read (by whole vectors) but never written */
     for (size_t n = 0; n < sizeof sizes / sizeof sizes[0]; ++n) {
-        *arrays[n] = malloc(sizeof(double) * (size_t)(sizes[n] > 0 ? sizes[n] : 1));
+        *arrays[n] = calloc((size_t)(sizes[n] > 0 ? sizes[n] : 1), sizeof(double));
         failed |= *arrays[n] == NULL;
     }
     space->teacher_of = malloc(sizeof(long) * (size_t)(K > 0 ? K : 1));
@@ -194,7 +220,8 @@ static int workspace_open(workspace *space, long K, long Ks, long d)
 
 static void workspace_close(workspace *space)
 {
-    double *arrays[] = {space->u_sign, space->e_scale, space->units, space->columns, space->scaled, space->norms, space->residual, space->gradient,
+    double *arrays[] = {space->u_sign, space->e_scale, space->units, space->columns, space->dense,
+                        space->delta_columns, space->scaled, space->norms, space->residual, space->gradient, space->e_sums,
                         space->delta, space->w_delta, space->delta_squared, space->supplement,
                         space->cosine, space->sine, space->kappa, space->c_u, space->c_e,
                         space->steps};
@@ -239,6 +266,12 @@ static void exactly_scaled(const double *row, long d, double *scaled)
     for (long i = 0; i < d; ++i) scaled[i] = row[i] * first * second;
 }
 
+/* row / norm, entry by entry (out of line: it is rarely needed). */
+OUT_OF_LINE void divided_row(const double *row, double norm, long d, double *unit)
+{
+    for (long i = 0; i < d; ++i) unit[i] = row[i] / norm;
+}
+
 /* Norm, unit row (also stored as a column) and the address of rows first..first+count-1 of the
  * network's units. */
 INLINE void prepare_rows_of_dimension(const double *rows, long first, long count, long d,
@@ -249,10 +282,13 @@ INLINE void prepare_rows_of_dimension(const double *rows, long first, long count
         const double norm = row_norm(row, d);
         space->norms[a] = norm;
         space->raw_of[a] = row;
-        for (long i = 0; i < d; ++i) {
-            space->units[a * d + i] = norm > 0.0 ? row[i] / norm : 0.0;
-            space->columns[i * space->M + a] = space->units[a * d + i];
-        }
+        /* one division per row; a norm so small that its reciprocal overflows divides each entry */
+        const double inverse = norm > 0.0 ? 1.0 / norm : 0.0;
+        if (inverse <= DBL_MAX)
+            for (long i = 0; i < d; ++i) space->units[a * d + i] = row[i] * inverse;
+        else
+            divided_row(row, norm, d, space->units + a * d);
+        for (long i = 0; i < d; ++i) space->columns[i * space->column_stride + a] = space->units[a * d + i];
     }
 }
 
@@ -296,111 +332,150 @@ static double near_parallel(const double *u, const double *v, long d, double *re
     return alpha > 0.0 ? 1.0 : -1.0;
 }
 
-/* cos = e_j . e_a for the pair block (the sums over i in order): for small d each sum is unrolled and
- * the loop over a vectorizes; else the loop over a is innermost. */
-INLINE void gram_small_dimension(long left, long rows, long right, long columns, long d,
-                                 workspace *space)
+/* The pair blocks are symmetric: rows first..first+rows-1 of the units against columns
+ * first..first+columns-1 (columns >= rows), so the first rows columns are the rows themselves.  The
+ * printed terms depend on the pair only through its angle (checked by the codegen), and
+ * theta_ja = theta_aj: the diagonal is a unit with itself (theta = 0 exactly), and a near-parallel
+ * pair, recomputed from the vectors, is recomputed once for both orders. */
+
+/* cos = e_j . e_a for the pair block (the sums over i in order): for small d each sum is unrolled
+ * and the loop over a vectorizes. */
+INLINE void gram_small_dimension(long first, long rows, long columns, long d, workspace *space)
 {
-    const long M = space->M;
-    const double *restrict units = space->units, *restrict unit_columns = space->columns + right;
+    const long stride = space->column_stride;
+    const double *restrict units = space->units, *restrict unit_columns = space->columns + first;
     double *restrict cosine = space->cosine;
     for (long j = 0; j < rows; ++j) {
-        const double *e = units + (left + j) * d;
+        const double *e = units + (first + j) * d;
         for (long a = 0; a < columns; ++a) {
             double sum = 0.0;
-            for (long i = 0; i < d; ++i) sum += e[i] * unit_columns[i * M + a];
+            for (long i = 0; i < d; ++i) sum = MULTIPLY_ADD(e[i], unit_columns[i * stride + a], sum);
             cosine[j * columns + a] = sum;
         }
     }
 }
 
-static void gram_any_dimension(long left, long rows, long right, long columns, long d,
-                               workspace *space)
+/* out[r][a] = sum_i left[r][i] right[i][a] for r < rows, a < columns (row strides left_stride,
+ * right_stride, out_stride), rows j..j+3 (clamped to the last row; a repeated row is stored twice,
+ * identically): for each LANES columns their 4 x LANES sums stay in registers while the sums over
+ * i run (in order).  right must be readable up to whole vectors (padding). */
+OUT_OF_LINE void product_rows(long j, long rows, long columns, long d, const double *left,
+                              long left_stride, const double *right, long right_stride, double *out,
+                              long out_stride)
 {
-    for (long j = 0; j < rows; ++j) {
-        const double *e = space->units + (left + j) * d;
-        double *restrict row = space->cosine + j * columns;
-        for (long a = 0; a < columns; ++a) row[a] = 0.0;
+    const long r0 = j, r1 = j + 1 < rows ? j + 1 : rows - 1, r2 = j + 2 < rows ? j + 2 : rows - 1,
+        r3 = j + 3 < rows ? j + 3 : rows - 1;
+    const double *e0 = left + r0 * left_stride, *e1 = left + r1 * left_stride,
+        *e2 = left + r2 * left_stride, *e3 = left + r3 * left_stride;
+    for (long a0 = 0; a0 < columns; a0 += LANES) {
+        double s0[LANES] = {0.0}, s1[LANES] = {0.0}, s2[LANES] = {0.0}, s3[LANES] = {0.0};
         for (long i = 0; i < d; ++i) {
-            const double *restrict column = space->columns + i * space->M + right;
-            for (long a = 0; a < columns; ++a) row[a] += e[i] * column[a];
+            const double *restrict column = right + i * right_stride + a0;
+            for (long l = 0; l < LANES; ++l) {
+                s0[l] = MULTIPLY_ADD(e0[i], column[l], s0[l]);
+                s1[l] = MULTIPLY_ADD(e1[i], column[l], s1[l]);
+                s2[l] = MULTIPLY_ADD(e2[i], column[l], s2[l]);
+                s3[l] = MULTIPLY_ADD(e3[i], column[l], s3[l]);
+            }
+        }
+        const long width = columns - a0 < LANES ? columns - a0 : LANES;
+        for (long l = 0; l < width; ++l) {
+            out[r0 * out_stride + a0 + l] = s0[l];
+            out[r1 * out_stride + a0 + l] = s1[l];
+            out[r2 * out_stride + a0 + l] = s2[l];
+            out[r3 * out_stride + a0 + l] = s3[l];
         }
     }
 }
 
-static void gram(long left, long rows, long right, long columns, long d, workspace *space)
+/* left (rows x d, row-major) times right (d x columns, row stride right_stride, padded). */
+static void product(long rows, long columns, long d, const double *left, const double *right,
+                    long right_stride, double *out)
 {
-#define SMALL(dimension) gram_small_dimension(left, rows, right, columns, dimension, space)
-    BY_DIMENSION(d, SMALL, gram_any_dimension(left, rows, right, columns, d, space))
+    for (long j = 0; j < rows; j += 4)
+        product_rows(j, rows, columns, d, left, d, right, right_stride, out, columns);
+}
+
+static void gram(long first, long rows, long columns, long d, workspace *space)
+{
+#define SMALL(dimension) gram_small_dimension(first, rows, columns, dimension, space)
+    BY_DIMENSION(d, SMALL, product(rows, columns, d, space->units + first * d,
+                                   space->columns + first, space->column_stride, space->cosine))
 #undef SMALL
 }
 
-/* Geometry and pair terms of rows left..left+rows-1 against right..right+columns-1 of the units:
- * supplement, cosine, sine, and kappa (if with_loss), c_u, c_e (if with_gradient) as rows x columns
- * arrays. */
-/* The printed terms of pair p that the caller needs. */
-INLINE void terms_of_pair(long p, int with_loss, int with_gradient, const double *restrict supplement,
+/* The printed terms of pair p: kappa (with_loss) or c_u, c_e. */
+INLINE void terms_of_pair(long p, int with_loss, const double *restrict supplement,
                           const double *restrict cosine, const double *restrict sine,
                           double *restrict kappa, double *restrict c_u, double *restrict c_e)
 {
-    if (with_loss && with_gradient)
-        pair_terms(supplement[p], cosine[p], sine[p], kappa + p, c_u + p, c_e + p);
-    else if (with_loss)
+    if (with_loss)
         loss_terms(supplement[p], cosine[p], sine[p], kappa + p);
     else
         gradient_terms(supplement[p], cosine[p], sine[p], c_u + p, c_e + p);
 }
 
-static void pair_block(long left, long rows, long right, long columns, long d, workspace *space,
-                       int with_loss, int with_gradient)
+/* Geometry and pair terms of the symmetric block at first (rows x columns arrays): supplement,
+ * cosine, sine, and kappa (with_loss) or c_u, c_e.  Returns the number of pairs above the diagonal
+ * with |cos| > NEAR_PARALLEL_COSINE (recomputed from the rows), or more. */
+static long pair_block(long first, long rows, long columns, long d, workspace *space, int with_loss)
 {
-    const long pairs = rows * columns;
     double *restrict supplement = space->supplement, *restrict cosine = space->cosine;
     double *restrict sine = space->sine, *restrict kappa = space->kappa;
     double *restrict c_u = space->c_u, *restrict c_e = space->c_e;
-#define TERMS(p) terms_of_pair(p, with_loss, with_gradient, supplement, cosine, sine, kappa, c_u, c_e)
-    gram(left, rows, right, columns, d, space);
-    /* |c| > 1/2 (rounding may even give |c| > 1 and a NaN here) is recomputed just below, terms too */
+#define TERMS(p) terms_of_pair(p, with_loss, supplement, cosine, sine, kappa, c_u, c_e)
+#define COPY_PAIR(to, from) do { \
+        supplement[to] = supplement[from]; \
+        cosine[to] = cosine[from]; \
+        sine[to] = sine[from]; \
+        if (with_loss) kappa[to] = kappa[from]; \
+        else { c_u[to] = c_u[from]; c_e[to] = c_e[from]; } \
+    } while (0)
+    gram(first, rows, columns, d, space);
+    /* Every pair in one loop (it vectorizes; evaluating only the pairs above the diagonal and
+     * copying the rest was measured slower for every K up to 48).  |c| > NEAR_PARALLEL_COSINE
+     * (rounding may even give |c| > 1 and a NaN here) is recomputed just below, terms too: near
+     * counts those pairs off the diagonal, never fewer than those above it. */
     long near = 0;
-    for (long p = 0; p < pairs; ++p) {
+    for (long j = 0; j < rows; ++j) near -= fabs(cosine[j * columns + j]) > NEAR_PARALLEL_COSINE;
+    for (long p = 0; p < rows * columns; ++p) {
         const double c = cosine[p], s = sqrt(1.0 - c * c);
         sine[p] = s;
         supplement[p] = arc_tangent(s, -c);
         near += fabs(c) > NEAR_PARALLEL_COSINE;
         TERMS(p);
     }
-    /* a unit with itself: theta = 0 exactly */
-    for (long j = 0; j < rows; ++j) {
-        const long p = j * columns + left + j - right;
-        if (left + j < right || left + j >= right + columns || fabs(cosine[p]) <= NEAR_PARALLEL_COSINE)
-            continue;
-        supplement[p] = M_PI;
-        cosine[p] = 1.0;
-        sine[p] = 0.0;
-        TERMS(p);
-        --near;
-    }
     for (long j = 0; j < rows && near > 0; ++j)
-        for (long a = 0; a < columns; ++a) {
+        for (long a = j + 1; a < columns; ++a) {
             const long p = j * columns + a;
-            if (fabs(cosine[p]) <= NEAR_PARALLEL_COSINE || left + j == right + a) continue;
+            if (fabs(cosine[p]) <= NEAR_PARALLEL_COSINE) continue;
             double sigma, cos_sigma, sin_sigma;
-            exactly_scaled(space->raw_of[left + j], d, space->scaled);
-            exactly_scaled(space->raw_of[right + a], d, space->scaled + d);
+            exactly_scaled(space->raw_of[first + j], d, space->scaled);
+            exactly_scaled(space->raw_of[first + a], d, space->scaled + d);
             const double sign = near_parallel(space->scaled, space->scaled + d, d, space->residual,
                                               &sigma, &cos_sigma, &sin_sigma);
             supplement[p] = sign > 0.0 ? M_PI - sigma : sigma;
             cosine[p] = sign * cos_sigma;
             sine[p] = sin_sigma;
             TERMS(p);
+            if (a < rows) COPY_PAIR(a * columns + j, p);
         }
+    for (long j = 0; j < rows; ++j) {
+        const long p = j * columns + j;
+        supplement[p] = M_PI;
+        cosine[p] = 1.0;
+        sine[p] = 0.0;
+        TERMS(p);
+    }
+#undef COPY_PAIR
 #undef TERMS
+    return near;
 }
 
 /* sum over teacher pairs of |u_a| |u_b| kappa (teacher rows prepared in the workspace). */
 static double teacher_pairs(long K, long Ks, long d, workspace *space)
 {
-    pair_block(K, Ks, K, Ks, d, space, 1, 0);
+    pair_block(K, Ks, Ks, d, space, 1);
     double total = 0.0;
     for (long a = 0; a < Ks; ++a)
         for (long b = 0; b < Ks; ++b)
@@ -412,19 +487,19 @@ static double teacher_pairs(long K, long Ks, long d, workspace *space)
  * |w_k|; returns whether any student is paired.  Distances, only compared, come from the cosines of
  * the pair block: |w - w*|^2 / |w|^2 = (1 - rho)^2 + 2 rho (1 - cos), rho = |w*| / |w|.  Pairing
  * never changes the gradient, only its rounding: see pair_corrections. */
-static int pair_students(long K, long Ks, long d, const double *W, const double *Ws, workspace *space)
+static int pair_students(long K, long Ks, long d, const double *W, const double *Ws, long near,
+                         workspace *space)
 {
     int any = 0;
     const long M = K + Ks;
+    /* first, branch-free: is any student close enough in angle?  |w - w*| <= D |w| (D < 1) needs
+     * |w| sin theta <= D |w| (the distance from w to the line of w*), i.e. cos theta >= sqrt(1 - D^2);
+     * PAIRING_COSINE is that bound lowered by 2^-40 for the rounding of cos and of the distance; it
+     * exceeds NEAR_PARALLEL_COSINE (checked by the codegen), so no near pair (near, from pair_block)
+     * means no close student */
     long close = 0;
-    /* first, branch-free: is any student within the distance of any teacher? */
-    for (long k = 0; k < K; ++k)
-        for (long t = 0; t < Ks; ++t) {
-            const double rho = space->norms[K + t] / space->norms[k];
-            const double distance = (1.0 - rho) * (1.0 - rho)
-                + 2.0 * rho * (1.0 - space->cosine[k * M + K + t]);
-            close += space->norms[k] != 0.0 && distance <= PAIRING_DISTANCE * PAIRING_DISTANCE;
-        }
+    for (long k = 0; k < K && near > 0; ++k)
+        for (long t = 0; t < Ks; ++t) close += space->cosine[k * M + K + t] >= PAIRING_COSINE;
     for (long t = 0; t < Ks; ++t) space->taken[t] = 0;
     for (long k = 0; k < K; ++k) {
         space->teacher_of[k] = -1;
@@ -441,7 +516,10 @@ static int pair_students(long K, long Ks, long d, const double *W, const double 
         }
         if (best < 0 || !(best_distance <= PAIRING_DISTANCE * PAIRING_DISTANCE)) continue;
         double *delta = space->delta + k * d;
-        for (long i = 0; i < d; ++i) delta[i] = W[k * d + i] - Ws[best * d + i];
+        for (long i = 0; i < d; ++i) {
+            delta[i] = W[k * d + i] - Ws[best * d + i];
+            space->delta_columns[i * space->delta_stride + k] = delta[i];
+        }
         space->teacher_of[k] = best;
         space->taken[best] = 1;
         const double relative = row_norm(delta, d) / space->norms[k];
@@ -468,7 +546,9 @@ static void pair_corrections(long K, long Ks, long d, workspace *space)
     const long M = K + Ks, P = K * K;
     double *restrict y = space->steps, *restrict x = y + P, *restrict c_t = x + P;
     double *restrict s_t = c_t + P, *restrict psi_t = s_t + P, *restrict norm_t = psi_t + P;
-    double *restrict d_norm = norm_t + P;
+    double *restrict d_norm = norm_t + P, *restrict along_all = d_norm + P;
+    /* e_j . delta_k for every j and k (only the paired k are used) */
+    product(K, K, d, space->units, space->delta_columns, space->delta_stride, along_all);
     /* the steps of each pair from the vectors (dot products); neutral values for unpaired ones */
     for (long j = 0; j < K; ++j) {
         const double *e = space->units + j * d;
@@ -480,7 +560,7 @@ static void pair_corrections(long K, long Ks, long d, workspace *space)
             const long own = j * M + k, other = j * M + K + t;
             const double *delta = space->delta + k * d;
             const double norm = space->norms[k], rho = space->norms[K + t] / norm;
-            const double along = dot(e, delta, d) / norm;
+            const double along = along_all[n] / norm;
             const double a = space->w_delta[k], b = space->delta_squared[k];
             const double p = space->cosine[own], q = space->sine[own];
             const double p_t = rho * space->cosine[other], q_t = rho * space->sine[other];
@@ -529,24 +609,52 @@ static void pair_corrections(long K, long Ks, long d, workspace *space)
 }
 
 /* Row j of the gradient: sum_a f_a c_u[j, a] u_a + (sum_a g_a c_e[j, a]) e_j (zero for a zero row),
- * with u_a = space->rows_of[a], f_a = space->u_sign[a], g_a = space->e_scale[a]; the sums over a in order, the loop over the d coordinates innermost. */
-static void gradient_rows_any_dimension(long K, long M, long d, const workspace *space,
-                                        double *gradient)
+ * with u_a = space->rows_of[a], f_a = space->u_sign[a], g_a = space->e_scale[a]; the sums over a in
+ * order.  For any d: the rows u_a copied into dense (padded with zeros to whole vectors), then rows
+ * j..j+3 (clamped to the last row, as in gram_rows) with their 4 x LANES sums in registers while
+ * the sum over a runs. */
+OUT_OF_LINE void gradient_block(long j, long K, long M, long d, const workspace *space, double *gradient)
 {
-    for (long j = 0; j < K; ++j) {
-        double *restrict row = gradient + j * d;
-        const double *c_u = space->c_u + j * M, *c_e = space->c_e + j * M;
-        double e_sum = 0.0;
-        for (long i = 0; i < d; ++i) row[i] = 0.0;
-        if (space->norms[j] == 0.0) continue;
+    const long stride = space->dense_stride;
+    const long r0 = j, r1 = j + 1 < K ? j + 1 : K - 1, r2 = j + 2 < K ? j + 2 : K - 1,
+        r3 = j + 3 < K ? j + 3 : K - 1;
+    const double *c0 = space->c_u + r0 * M, *c1 = space->c_u + r1 * M, *c2 = space->c_u + r2 * M,
+        *c3 = space->c_u + r3 * M;
+    for (long i0 = 0; i0 < d; i0 += LANES) {
+        double s0[LANES] = {0.0}, s1[LANES] = {0.0}, s2[LANES] = {0.0}, s3[LANES] = {0.0};
         for (long a = 0; a < M; ++a) {
-            const double *restrict u = space->rows_of[a];
-            const double weight = c_u[a] * space->u_sign[a];
-            for (long i = 0; i < d; ++i) row[i] += weight * u[i];
-            e_sum += c_e[a] * space->e_scale[a];
+            const double *restrict u = space->dense + a * stride + i0, sign = space->u_sign[a];
+            const double w0 = c0[a] * sign, w1 = c1[a] * sign, w2 = c2[a] * sign, w3 = c3[a] * sign;
+            for (long l = 0; l < LANES; ++l) {
+                s0[l] = MULTIPLY_ADD(w0, u[l], s0[l]);
+                s1[l] = MULTIPLY_ADD(w1, u[l], s1[l]);
+                s2[l] = MULTIPLY_ADD(w2, u[l], s2[l]);
+                s3[l] = MULTIPLY_ADD(w3, u[l], s3[l]);
+            }
         }
-        for (long i = 0; i < d; ++i) row[i] += e_sum * space->units[j * d + i];
+        const long width = d - i0 < LANES ? d - i0 : LANES;
+        const double *e = space->units + i0, *e_sums = space->e_sums;
+        double *rows = gradient + i0;
+        for (long l = 0; l < width; ++l) {
+            rows[r0 * d + l] = MULTIPLY_ADD(e_sums[r0], e[r0 * d + l], s0[l]);
+            rows[r1 * d + l] = MULTIPLY_ADD(e_sums[r1], e[r1 * d + l], s1[l]);
+            rows[r2 * d + l] = MULTIPLY_ADD(e_sums[r2], e[r2 * d + l], s2[l]);
+            rows[r3 * d + l] = MULTIPLY_ADD(e_sums[r3], e[r3 * d + l], s3[l]);
+        }
     }
+}
+
+static void gradient_rows_any_dimension(long K, long M, long d, workspace *space, double *gradient)
+{
+    for (long a = 0; a < M; ++a)
+        memcpy(space->dense + a * space->dense_stride, space->rows_of[a], sizeof(double) * (size_t)d);
+    for (long j = 0; j < K; ++j) space->e_sums[j] = 0.0;
+    for (long a = 0; a < M; ++a)  /* j innermost: K independent sums */
+        for (long j = 0; j < K; ++j)
+            space->e_sums[j] = MULTIPLY_ADD(space->c_e[j * M + a], space->e_scale[a], space->e_sums[j]);
+    for (long j = 0; j < K; j += 4) gradient_block(j, K, M, d, space, gradient);
+    for (long j = 0; j < K; ++j)
+        if (space->norms[j] == 0.0) memset(gradient + j * d, 0, sizeof(double) * (size_t)d);
 }
 
 /* The same for d <= SMALL_DIMENSION, a compile-time constant once inlined: the row's sums stay in
@@ -561,39 +669,46 @@ INLINE void gradient_rows_small_dimension(long K, long M, long d, const workspac
             for (long a = 0; a < M; ++a) {
                 const double *u = space->rows_of[a];
                 const double weight = c_u[a] * space->u_sign[a];
-                for (long i = 0; i < d; ++i) row[i] += weight * u[i];
-                e_sum += c_e[a] * space->e_scale[a];
+                for (long i = 0; i < d; ++i) row[i] = MULTIPLY_ADD(weight, u[i], row[i]);
+                e_sum = MULTIPLY_ADD(c_e[a], space->e_scale[a], e_sum);
             }
-            for (long i = 0; i < d; ++i) row[i] += e_sum * space->units[j * d + i];
+            for (long i = 0; i < d; ++i) row[i] = MULTIPLY_ADD(e_sum, space->units[j * d + i], row[i]);
         }
         for (long i = 0; i < d; ++i) gradient[j * d + i] = row[i];
     }
 }
 
-static void gradient_rows(long K, long M, long d, const workspace *space, double *gradient)
+static void gradient_rows(long K, long M, long d, workspace *space, double *gradient)
 {
 #define SMALL(dimension) gradient_rows_small_dimension(K, M, dimension, space, gradient)
     BY_DIMENSION(d, SMALL, gradient_rows_any_dimension(K, M, d, space, gradient))
 #undef SMALL
 }
 
-/* Twice the loss without the teacher pairs (if with_loss, else 0) and, if gradient is not NULL, the
- * gradient of one network (all rows prepared in the workspace). */
-static double student_pairs(long K, long Ks, long d, const double *W, const double *Ws,
-                            workspace *space, double *gradient, int with_loss)
+/* Twice the loss without the teacher pairs (all rows prepared in the workspace). */
+static double student_pairs(long K, long Ks, long d, workspace *space)
 {
     const long M = K + Ks;
     const double *norms = space->norms;
-    pair_block(0, K, 0, M, d, space, with_loss, gradient != NULL);
+    pair_block(0, K, M, d, space, 1);
     double total = 0.0;
-    for (long j = 0; j < K && with_loss; ++j)
+    for (long j = 0; j < K; ++j)
         for (long a = 0; a < M; ++a)
             total += (a < K ? 1.0 : -2.0) * norms[j] * norms[a] * space->kappa[j * M + a];
-    if (!gradient) return total;
+    return total;
+}
+
+/* The gradient of one network (all rows prepared in the workspace). */
+static void student_gradient(long K, long Ks, long d, const double *W, const double *Ws,
+                             workspace *space, double *gradient)
+{
+    const long M = K + Ks;
+    const double *norms = space->norms;
+    const long near = pair_block(0, K, M, d, space, 0);
     /* the signs s_a (+1 students, -1 teachers) and the norms |u_a| of the e-terms: applied to the
      * coefficient arrays before the paired corrections (which replace some of them), else as factors
      * of the columns in gradient_rows (the same products) */
-    const int paired = pair_students(K, Ks, d, W, Ws, space);
+    const int paired = pair_students(K, Ks, d, W, Ws, near, space);
     for (long a = 0; a < M; ++a) {
         space->u_sign[a] = paired || a < K ? 1.0 : -1.0;
         space->e_scale[a] = paired ? 1.0 : a < K ? norms[a] : -norms[a];
@@ -613,7 +728,6 @@ static double student_pairs(long K, long Ks, long d, const double *W, const doub
         space->rows_of[a] = a >= K ? Ws + (a - K) * d
             : space->teacher_of[a] >= 0 ? space->delta + a * d : W + a * d;
     gradient_rows(K, M, d, space, gradient);
-    return total;
 }
 
 int symderive_loss(long B, long K, long Ks, long d, const double *W, const double *Ws,
@@ -625,7 +739,7 @@ int symderive_loss(long B, long K, long Ks, long d, const double *W, const doubl
         const double *w = W + n * K * d, *ws = Ws + n * teacher_stride;
         prepare_rows(w, 0, K, d, &space);
         prepare_rows(ws, K, Ks, d, &space);
-        loss[n] = 0.5 * (student_pairs(K, Ks, d, w, ws, &space, NULL, 1) + teacher_pairs(K, Ks, d, &space));
+        loss[n] = 0.5 * (student_pairs(K, Ks, d, &space) + teacher_pairs(K, Ks, d, &space));
     }
     workspace_close(&space);
     return 0;
@@ -640,7 +754,7 @@ int symderive_gradient(long B, long K, long Ks, long d, const double *W, const d
         const double *w = W + n * K * d, *ws = Ws + n * teacher_stride;
         prepare_rows(w, 0, K, d, &space);
         prepare_rows(ws, K, Ks, d, &space);
-        student_pairs(K, Ks, d, w, ws, &space, gradient + n * K * d, 0);
+        student_gradient(K, Ks, d, w, ws, &space, gradient + n * K * d);
     }
     workspace_close(&space);
     return 0;
@@ -663,14 +777,15 @@ int symderive_descent(long B, long K, long Ks, long d, double *W, const double *
         long step = 0;
         for (;;) {
             prepare_rows(w, 0, K, d, &space);
-            const double pairs = student_pairs(K, Ks, d, w, ws, &space, space.gradient, 1);
+            student_gradient(K, Ks, d, w, ws, &space, space.gradient);
             const double norm = row_norm(space.gradient, K * d);
-            loss[n] = 0.5 * (pairs + fixed);
             gradient_norm[n] = norm;
             if (!(norm > tolerance) || step == max_steps) break;
             axpy(-lr, space.gradient, w, K * d);
             ++step;
         }
+        /* the loss only at the final weights (their rows are still prepared) */
+        loss[n] = 0.5 * (student_pairs(K, Ks, d, &space) + fixed);
         steps[n] = step;
     }
     workspace_close(&space);

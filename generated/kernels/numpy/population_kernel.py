@@ -9,7 +9,7 @@ and u_b:
 * ∂J/∂w_j = Σ_a s_a (c_u(θ_ja) u_a + ‖u_a‖ c_e(θ_ja) e_j) = (C_u S) U + (C_e S n) ∘ e_j.
 
 The pairwise terms are printed by SymPy from the derivations arccos_kernel and expected_gating
-(common subexpressions eliminated; 24 operations in the term blocks, sympy.count_ops).
+(common subexpressions eliminated; 17 operations in the term blocks, sympy.count_ops).
 Pairs are evaluated in blocks of at most BLOCK_PAIRS, so the extra memory is O(BLOCK_PAIRS + M·d)
 and the heavy work is two matrix products per block (BLAS); no K×M×d temporaries.
 """
