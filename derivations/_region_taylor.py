@@ -126,7 +126,8 @@ def majorant(expr: sympy.Expr, radius, real: Mapping | None = None) -> mpmath.mp
     if expr.is_Symbol:
         if expr in real:
             low, high = real[expr]
-            return iv.mpf(max(abs(mpmath.mpf(low)), abs(mpmath.mpf(high))))
+            # the ends as outward intervals: mpf("0.95") alone rounds below 0.95
+            return iv.mpf(max(abs(iv.mpf(low)).b, abs(iv.mpf(high)).b))
         return iv.mpf(radius)
     if expr is sympy.pi:
         return iv.pi

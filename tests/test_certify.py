@@ -109,3 +109,11 @@ def test_a_saddle_is_certified_as_a_critical_point_but_not_a_minimum():
     smallest = np.linalg.eigvalsh(symderive.population_hessian(point.weights, np.eye(3)))[0]
     assert smallest < 0 and not certificate.is_minimum
     assert smallest - 1e-6 <= certificate.hessian_min_eigenvalue_lower_bound <= smallest
+
+
+def test_rumps_test_refuses_non_finite_matrices():
+    from symderive.second_order.certify import _cholesky_proves_positive
+
+    assert not _cholesky_proves_positive(np.array([[1.0, np.nan], [np.nan, 1.0]]))
+    assert not _cholesky_proves_positive(np.full((2, 2), np.nan))
+    assert _cholesky_proves_positive(np.eye(3))

@@ -65,3 +65,15 @@ def test_intervals_convert_outward_unbounded_ones_to_infinite_radius_and_nan_pro
     assert unbounded.rad[0] == np.inf
     broken = MidRad(np.array([np.nan]), np.array([0.0])) * MidRad(np.array([1.0]), np.array([0.0]))
     assert np.isnan(broken.mid[0]) and not np.all(broken.rad < np.inf)
+
+
+def test_bounds_stay_outward_in_gradual_underflow():
+    from fractions import Fraction as F
+
+    from symderive.second_order.midrad import SMALLEST_SUBNORMAL, bounds
+
+    for factor in ("0.4", "1.7", "-1.7"):
+        value = iv.mpf(factor) * iv.mpf(SMALLEST_SUBNORMAL)
+        low, high = bounds(value)
+        exact_low, exact_high = (F(*to_rational(end)) for end in value._mpi_)
+        assert F(low) <= exact_low and exact_high <= F(high)

@@ -146,11 +146,17 @@ def _cholesky_proves_positive(shifted: np.ndarray) -> bool:
     gamma_n = gamma(n + 1)
     alpha = upper(gamma_n / (1 - gamma_n) * float(diagonal.sum()), n) + upper(
         4 * (n + 1) * (2 * (n + 2) + float(diagonal.max())) * SMALLEST_SUBNORMAL, 4)
+    factored = shifted - alpha * np.eye(n)
+    # The theorem needs every factored diagonal entry <= B_ii − α exactly; fl(B_ii − α) may round
+    # up, so step it one ulp down (off the diagonal nothing is subtracted).
+    factored[np.diag_indices(n)] = np.nextafter(np.diag(factored), -np.inf)
+    if not np.all(np.isfinite(factored)):
+        return False
     try:
-        np.linalg.cholesky(shifted - alpha * np.eye(n))
+        factor = np.linalg.cholesky(factored)
     except np.linalg.LinAlgError:
         return False
-    return True
+    return bool(np.all(np.isfinite(factor)))  # LAPACK does not flag NaN
 
 
 def _eigenvalue_lower_bound(mid: np.ndarray, radius: np.ndarray) -> float:

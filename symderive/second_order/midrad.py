@@ -25,6 +25,7 @@ from mpmath.libmp import round_ceiling, round_floor, to_float
 
 UNIT_ROUNDOFF = 2.0**-53
 SMALLEST_SUBNORMAL = 2.0**-1074
+SMALLEST_NORMAL = 2.0**-1022
 
 
 def gamma(n: int) -> float:
@@ -38,9 +39,18 @@ def upper(value, n: int):
 
 
 def bounds(x) -> tuple[float, float]:
-    """Outward-rounded float bounds of an mpmath interval."""
+    """Outward-rounded float bounds of an mpmath interval.
+
+    mpmath's to_float loses the rounding direction in gradual underflow, so an end that lands
+    below the smallest normal number is stepped one subnormal further out.
+    """
     lo, hi = x._mpi_
-    return to_float(lo, rnd=round_floor), to_float(hi, rnd=round_ceiling)
+    low, high = to_float(lo, rnd=round_floor), to_float(hi, rnd=round_ceiling)
+    if abs(low) < SMALLEST_NORMAL:
+        low = float(np.nextafter(low, -np.inf))
+    if abs(high) < SMALLEST_NORMAL:
+        high = float(np.nextafter(high, np.inf))
+    return low, high
 
 
 @dataclass(frozen=True)
