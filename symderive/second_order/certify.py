@@ -54,9 +54,10 @@ class CertificationError(ValueError):
 class Certificate:
     """A proved statement about J near ``centre`` (K, d).
 
-    The ball {W : max |W − centre| ≤ radius} contains exactly one critical point of J; on the ball
-    every Hessian has smallest eigenvalue ≥ ``hessian_min_eigenvalue_lower_bound``; J at the critical
-    point lies in ``loss_interval``.  ``is_minimum`` is True when the eigenvalue bound is positive.
+    The ball {W : max |W − centre| ≤ radius} contains exactly one critical point of J; on the
+    ball every Hessian has smallest eigenvalue ≥ ``hessian_min_eigenvalue_lower_bound``; J at the
+    critical point lies in ``loss_interval``.  ``is_minimum`` is True when the eigenvalue bound is
+    positive.
     """
 
     centre: np.ndarray
@@ -121,11 +122,11 @@ def _hessian_enclosure(box: list, teacher: list) -> tuple[np.ndarray, np.ndarray
 
 
 def _block(coefficients: dict, e: MidRad, n: MidRad) -> MidRad:
-    """c_I I + c_ee e eᵀ + c_en e nᵀ + c_ne n eᵀ + c_nn n nᵀ from interval coefficients."""
-    c = {name: MidRad.from_intervals(value) for name, value in coefficients.items()}
-    left_e, left_n = c["ee"] * e + c["en"] * n, c["ne"] * e + c["nn"] * n
-    identity = MidRad(np.eye(len(e.mid)), np.zeros((len(e.mid),) * 2))
-    return e.outer(left_e) + n.outer(left_n) + identity * c["identity"]
+    """The pair's d × d block (exact.frame_block) from interval coefficients, enclosed."""
+    d = len(e.mid)
+    return exact.frame_block({name: MidRad.from_intervals(value)
+                              for name, value in coefficients.items()},
+                             e, n, MidRad.outer, MidRad(np.eye(d), np.zeros((d, d))))
 
 
 def _row_sum_bound(matrix: np.ndarray) -> float:

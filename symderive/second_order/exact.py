@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import mpmath
+import numpy
 
 from symderive._generated import second_order_terms as terms
 from symderive.second_order.hessian import BASIS
@@ -136,28 +137,28 @@ def hessian_terms(ctx, student: Rows, teacher: Rows) -> list[PairTerm]:
     return result
 
 
-def _add_block(block: list, coefficients: dict, e: Sequence, n: Sequence) -> None:
-    """block += Σ coefficient · basis matrix (basis I, e eᵀ, e nᵀ, n eᵀ, n nᵀ)."""
-    left_e = [coefficients["ee"] * x + coefficients["en"] * y for x, y in zip(e, n, strict=True)]
-    left_n = [coefficients["ne"] * x + coefficients["nn"] * y for x, y in zip(e, n, strict=True)]
-    for r in range(len(e)):
-        row = block[r]
-        for c in range(len(e)):
-            row[c] = row[c] + e[r] * left_e[c] + n[r] * left_n[c]
-        row[r] = row[r] + coefficients["identity"]
+def frame_block(coefficients: dict, e, n, outer, identity):
+    """c_I I + c_ee e eᵀ + c_en e nᵀ + c_ne n eᵀ + c_nn n nᵀ (keys of hessian.BASIS), as
+    e (c_ee e + c_en n)ᵀ + n (c_ne e + c_nn n)ᵀ + c_I I in any arithmetic with +, × and ``outer``:
+    object arrays of mpmath numbers in :func:`hessian`, midpoint-radius enclosures in the
+    certificates (symderive.second_order.certify)."""
+    left_e = e * coefficients["ee"] + n * coefficients["en"]
+    left_n = e * coefficients["ne"] + n * coefficients["nn"]
+    return outer(e, left_e) + outer(n, left_n) + identity * coefficients["identity"]
 
 
 def hessian(ctx, student: Rows, teacher: Rows) -> list[list]:
     """∂²J/∂W² as a (K·d) × (K·d) list of rows, row-major over (unit, coordinate) (see
     hessian.py)."""
     count, d = len(student), len(student[0])
-    blocks = {}
-    for j in range(count):
-        blocks[j, j] = [[ctx.mpf(1) / 2 if r == c else 0 for c in range(d)] for r in range(d)]
+    identity = numpy.eye(d, dtype=object)
+    blocks = {(j, a): identity * (ctx.mpf(1) / 2) if j == a else numpy.zeros((d, d), dtype=object)
+              for j in range(count) for a in range(count)}
     for term in hessian_terms(ctx, student, teacher):
-        _add_block(blocks[term.j, term.j], term.self_coefficients, term.e, term.n)
+        e, n = numpy.array(term.e, dtype=object), numpy.array(term.n, dtype=object)
+        blocks[term.j, term.j] = blocks[term.j, term.j] + frame_block(
+            term.self_coefficients, e, n, numpy.outer, identity)
         if term.cross_coefficients is not None:
-            blocks[term.j, term.a] = [[0] * d for _ in range(d)]
-            _add_block(blocks[term.j, term.a], term.cross_coefficients, term.e, term.n)
-    return [[blocks[j, a][r][c] for a in range(count) for c in range(d)]
-            for j in range(count) for r in range(d)]
+            blocks[term.j, term.a] = frame_block(term.cross_coefficients, e, n, numpy.outer,
+                                                 identity)
+    return numpy.block([[blocks[j, a] for a in range(count)] for j in range(count)]).tolist()
