@@ -10,6 +10,8 @@ from the vectors with Kahan's formula θ = 2·atan2(‖û − v̂‖, ‖û + v�
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
 NEAR_PARALLEL_COSINE = 0.5
@@ -46,7 +48,9 @@ def row_norms(rows: np.ndarray) -> np.ndarray:
         extreme = rows[unsafe]
         scale = np.max(np.abs(extreme), axis=-1, keepdims=True)
         safe = np.where(scale > 0, scale, 1.0)
-        norms[unsafe] = (np.sqrt(np.sum((extreme / safe) ** 2, axis=-1, keepdims=True)) * scale)[..., 0]
+        with np.errstate(invalid="ignore"):  # a row with inf: NaN, which callers reject
+            norms[unsafe] = (np.sqrt(np.sum((extreme / safe) ** 2, axis=-1, keepdims=True))
+                             * scale)[..., 0]
     return norms
 
 
@@ -91,8 +95,12 @@ def pairwise_angles(left: np.ndarray, right: np.ndarray, cosine: np.ndarray | No
 
 def exactly_scaled(rows: np.ndarray) -> np.ndarray:
     """Each row times the power of two that brings its largest magnitude into [1/2, 1) (no rounding)."""
-    _, exponent = np.frexp(np.max(np.abs(rows), axis=-1, keepdims=True))
-    return np.ldexp(rows, -exponent)
+    return np.ldexp(rows, -_scale_exponents(rows))
+
+
+def _scale_exponents(rows: np.ndarray) -> np.ndarray:
+    """The exponents k (..., 1) with max |row| in [2^(k−1), 2^k)."""
+    return np.frexp(np.max(np.abs(rows), axis=-1, keepdims=True))[1]
 
 
 def _split(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -111,8 +119,19 @@ def two_product(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return product, error
 
 
-def near_parallel_angles(u: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, ...]:
-    """For non-zero rows u, v (n, d) with |cos θ| > 1/2: σ = min(θ, π − θ), cos σ, sin σ, sign(u·v).
+class NearParallel(NamedTuple):
+    """σ = min(θ, π − θ), cos σ, sin σ, sign(u·v) and the part of u orthogonal to v, per pair."""
+
+    sigma: np.ndarray
+    cos: np.ndarray
+    sin: np.ndarray
+    sign: np.ndarray
+    rejection: np.ndarray
+
+
+def near_parallel_angles(u: np.ndarray, v: np.ndarray) -> NearParallel:
+    """For non-zero rows u, v (n, d) with |cos θ| > 1/2: σ = min(θ, π − θ), cos σ, sin σ, sign(u·v)
+    and r = u − αv.
 
     σ = atan2(‖r‖, |α|‖v‖) with α = u·v / v·v and r = u − αv, the part of u orthogonal to v.  The rows
     are first scaled by powers of two (exact); r is formed with the exact products α·v_i (Dekker) and
@@ -122,7 +141,8 @@ def near_parallel_angles(u: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, ...]
     1e-16/σ).  In one dimension r = 0 exactly.  That relative accuracy is what keeps the terms of a
     pair near θ = π accurate.
     """
-    u, v = exactly_scaled(u), exactly_scaled(v)
+    exponents = _scale_exponents(u)
+    u, v = np.ldexp(u, -exponents), exactly_scaled(v)
     v_squared = np.einsum("ij,ij->i", v, v)
     along = np.einsum("ij,ij->i", u, v) / v_squared
     product, error = two_product(along[:, None], v)
@@ -134,7 +154,8 @@ def near_parallel_angles(u: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, ...]
     height = np.linalg.norm(residual, axis=-1)
     base = np.abs(along) * np.sqrt(v_squared)
     radius = np.hypot(height, base)
-    return np.arctan2(height, base), base / radius, height / radius, np.sign(along)
+    return NearParallel(np.arctan2(height, base), base / radius, height / radius, np.sign(along),
+                        np.ldexp(residual, exponents))
 
 
 def supplement_angles(left: np.ndarray, right: np.ndarray, left_rows: np.ndarray,
@@ -168,8 +189,8 @@ def supplement_angles(left: np.ndarray, right: np.ndarray, left_rows: np.ndarray
     for begin in range(0, near[0].size, chunk):
         index = tuple(axis[begin:begin + chunk] for axis in near)
         batch, i, j = index[:-2], index[-2], index[-1]
-        small, cos_small, sin_small, sign = near_parallel_angles(left_rows[(*batch, i)],
-                                                                 right_rows[(*batch, j)])
+        small, cos_small, sin_small, sign, _ = near_parallel_angles(left_rows[(*batch, i)],
+                                                                    right_rows[(*batch, j)])
         supplement[index] = np.where(sign > 0, np.pi - small, small)
         cosine[index] = sign * cos_small
         sine[index] = sin_small
@@ -208,7 +229,12 @@ def teacher_pairs(student: np.ndarray, teacher: np.ndarray,
             taken[network[close], nearest[close]] = True
     else:
         own = min(K, teachers)
-        close = ((row_norms(student[:, :own] - teacher[:, :own]) <= PAIRING_DISTANCE * norms[:, :own])
-                 & (norms[:, :own] > 0))
-        pairs[:, :own] = np.where(close, np.arange(own), -1)
+        # ‖w − w*‖ ≤ D‖w‖ needs w·w* ≥ (1 − D)‖w‖² (as ‖w*‖ ≥ (1 − D)‖w‖): only the students that
+        # pass this cheap test (with room for the rounding of the dot product) are measured
+        with np.errstate(over="ignore"):  # an overflow (inf) only keeps a student as a candidate
+            dots = np.einsum("bkd,bkd->bk", student[:, :own], teacher[:, :own])
+            batch, k = np.nonzero(~(dots < (1.0 - PAIRING_DISTANCE - 1e-6) * norms[:, :own] ** 2))
+        close = ((row_norms(student[batch, k] - teacher[batch, k]) <= PAIRING_DISTANCE * norms[batch, k])
+                 & (norms[batch, k] > 0))
+        pairs[batch[close], k[close]] = k[close]
     return pairs if np.any(pairs >= 0) else None

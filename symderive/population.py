@@ -37,7 +37,7 @@ import numpy as np
 from symderive._generated import population_kernel, terms
 from symderive.geometry import pairwise_angles, row_norms, teacher_pairs, unit_rows
 from symderive.kernels import c_backend
-from symderive.validation import as_float_array, check_option, weights_pair
+from symderive.validation import as_float_array, check_option, require_finite, weights_pair
 
 BACKENDS = ("auto", "numpy", "c")
 #: "auto" uses C when K·(K + K*)·d is at most this (single networks: C is faster up to K = d ≈ 100)
@@ -69,9 +69,10 @@ def _sizes(student: np.ndarray, teacher: np.ndarray) -> tuple[int, int, int]:
     return student.shape[1], teacher.shape[1], student.shape[2]
 
 
-def _flat_pair(W, W_star):
-    """Validated weights as (B, K, d) students and (1 or B, K*, d) teachers, plus the batch shape."""
-    student, teacher = weights_pair(W, W_star)
+def _flat_pair(W, W_star, finite: bool = True):
+    """Validated weights as (B, K, d) students and (1 or B, K*, d) teachers, plus the batch shape
+    (``finite``: see :func:`symderive.validation.weights_pair`)."""
+    student, teacher = weights_pair(W, W_star, finite)
     batch = np.broadcast_shapes(student.shape[:-2], teacher.shape[:-2])
     flat_student = np.ascontiguousarray(np.broadcast_to(student, batch + student.shape[-2:]))
     flat_student = flat_student.reshape((-1,) + student.shape[-2:])
@@ -100,17 +101,42 @@ def _loss(student: np.ndarray, teacher: np.ndarray, backend: str) -> np.ndarray:
     return population_kernel.population_loss(*_numpy_units(student, teacher))
 
 
-def _gradient(student: np.ndarray, teacher: np.ndarray, backend: str) -> np.ndarray:
+def _gradient(student: np.ndarray, teacher: np.ndarray, backend: str,
+              finite_checked: bool = True) -> np.ndarray:
     if backend == "c":
         gradient = np.empty_like(student)
         c_backend.run_batched("symderive_gradient", student, teacher, [gradient])
         return gradient
-    units, norms, directions, signs = _numpy_units(student, teacher)
-    pairs = teacher_pairs(student, np.broadcast_to(teacher, (student.shape[0],) + teacher.shape[1:]),
-                          norms[:, :student.shape[-2]])
-    gradient = population_kernel.population_gradient(units, norms, directions, signs,
-                                                     student.shape[-2], pairs)
-    gradient[norms[:, :student.shape[-2]] == 0] = 0.0
+    return _numpy_gradient(student, teacher, finite_checked)
+
+
+def _numpy_gradient(student: np.ndarray, teacher: np.ndarray, finite_checked: bool) -> np.ndarray:
+    """The NumPy kernel's unpaired gradient, or its paired one when a student is paired with a
+    teacher (:func:`symderive.geometry.teacher_pairs`).
+
+    Unless ``finite_checked``, the inputs are checked here, from their row norms (a pass over the
+    weights saved): row_norms is finite for every finite row and NaN or inf for any other.
+    """
+    K = student.shape[-2]
+    student_norms, teacher_norms = row_norms(student), row_norms(teacher)
+    if not finite_checked and not np.all(np.isfinite(student_norms)):
+        require_finite(student, "W")
+    if not finite_checked and not np.all(np.isfinite(teacher_norms)):
+        require_finite(teacher, "W_star")
+    teacher = np.broadcast_to(teacher, (student.shape[0],) + teacher.shape[1:])
+    norms = np.concatenate([student_norms, np.broadcast_to(teacher_norms, teacher.shape[:-1])],
+                           axis=-1)
+    pairs = teacher_pairs(student, teacher, norms[:, :K])
+    if pairs is None:
+        directions = np.empty(norms.shape + student.shape[-1:])
+        for rows, part in ((slice(0, K), student), (slice(K, None), teacher)):
+            np.divide(part, np.where(norms[:, rows] > 0, norms[:, rows], 1.0)[..., None],
+                      out=directions[:, rows])
+        gradient = population_kernel.unpaired_gradient(student, teacher, norms, directions)
+    else:
+        units, norms, directions, signs = _numpy_units(student, teacher)
+        gradient = population_kernel.paired_gradient(units, norms, directions, signs, K, pairs)
+    gradient[norms[:, :K] == 0] = 0.0
     return gradient
 
 
@@ -131,9 +157,12 @@ def population_gradient(W, W_star, backend: str = "auto") -> np.ndarray:
     Row j: Σ_a s_a (c_u(θ_ja) u_a + ‖u_a‖ c_e(θ_ja) e_j) (Theorem 1 summed over units); zero for a zero
     row of W (see the module doc).
     """
-    batch, student, teacher = _flat_pair(W, W_star)
-    gradient = _gradient(student, teacher,
-                         _choose_backend(backend, *_sizes(student, teacher)))
+    batch, student, teacher = _flat_pair(W, W_star, finite=False)
+    chosen = _choose_backend(backend, *_sizes(student, teacher))
+    if chosen == "c":
+        require_finite(student, "W")
+        require_finite(teacher, "W_star")
+    gradient = _gradient(student, teacher, chosen, finite_checked=chosen == "c")
     return gradient.reshape(batch + student.shape[1:])
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 
-def as_float_array(value, name: str, min_ndim: int) -> np.ndarray:
-    """value as a float64 array with at least ``min_ndim`` dimensions, finite and non-empty."""
+def as_float_array(value, name: str, min_ndim: int, finite: bool = True) -> np.ndarray:
+    """value as a float64 array with at least ``min_ndim`` dimensions, non-empty, and finite unless
+    ``finite`` is False (the caller then checks it: see :func:`require_finite`)."""
     try:
         array = np.asarray(value, dtype=np.float64)
     except (TypeError, ValueError) as error:
@@ -15,15 +16,21 @@ def as_float_array(value, name: str, min_ndim: int) -> np.ndarray:
         raise ValueError(f"{name} must have at least {min_ndim} dimensions, got shape {array.shape}")
     if array.size == 0 or 0 in array.shape[-min_ndim:]:
         raise ValueError(f"{name} is empty (shape {array.shape})")
-    if not np.all(np.isfinite(array)):
-        raise ValueError(f"{name} contains NaN or infinite entries")
+    if finite:
+        require_finite(array, name)
     return array
 
 
-def weights_pair(W, W_star) -> tuple[np.ndarray, np.ndarray]:
-    """Student and teacher weights, shapes (..., K, d) and (..., K*, d), with the same d."""
-    student = as_float_array(W, "W", 2)
-    teacher = as_float_array(W_star, "W_star", 2)
+def require_finite(array: np.ndarray, name: str) -> None:
+    if not np.all(np.isfinite(array)):
+        raise ValueError(f"{name} contains NaN or infinite entries")
+
+
+def weights_pair(W, W_star, finite: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """Student and teacher weights, shapes (..., K, d) and (..., K*, d), with the same d (finite
+    unless ``finite`` is False, as in :func:`as_float_array`)."""
+    student = as_float_array(W, "W", 2, finite)
+    teacher = as_float_array(W_star, "W_star", 2, finite)
     if student.shape[-1] != teacher.shape[-1]:
         raise ValueError(
             f"W and W_star must have the same input dimension d (last axis): "

@@ -188,3 +188,35 @@ def test_gradient_is_the_derivative_of_the_loss(pair):
                           - symderive.population_loss(W - step, W_star)) / (2 * h)
     # central difference: truncation O(h²) plus rounding O(eps·J/h)
     assert np.max(np.abs(numeric - symderive.population_gradient(W, W_star))) <= 1e-7 * _term_scale(W, W_star) ** 2
+
+
+@pytest.mark.parametrize("scale", [1e-200, 1.0, 1e200])
+def test_teacher_pairs_for_big_networks_match_the_distance_rule(scale):
+    """Above PAIR_SEARCH_ELEMENTS student k is paired with teacher k iff ‖w_k − w*_k‖ ≤ D‖w_k‖ (D =
+    PAIRING_DISTANCE), checked against distances in exact rationals; the cheap dot-product test in
+    front of the distances must not drop a close student (rows at the edge, tiny and huge norms)."""
+    from fractions import Fraction
+
+    from symderive import geometry
+
+    rng = np.random.default_rng(11)
+    teacher = rng.standard_normal((1, 40, 5))
+    steps = rng.standard_normal((1, 40, 5))
+    steps /= np.linalg.norm(steps, axis=-1, keepdims=True)
+    relative = np.concatenate([np.linspace(0.0, 0.3, 30), [0.2499999, 0.25, 0.2500001] * 3,
+                               [0.9]]) * np.linalg.norm(teacher[0], axis=-1)
+    student = (teacher + relative[None, :, None] * steps) * scale
+    teacher = teacher * scale
+    student[0, 5] = 0.0
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(geometry, "PAIR_SEARCH_ELEMENTS", 0)
+        pairs = geometry.teacher_pairs(student, teacher)
+    pairs = np.full(40, -1) if pairs is None else pairs[0]
+
+    def squared(row):
+        return sum(Fraction(float(x)) ** 2 for x in row)
+
+    for k in range(40):
+        distance, norm = squared(student[0, k] - teacher[0, k]), squared(student[0, k])
+        expected = norm > 0 and distance <= Fraction(geometry.PAIRING_DISTANCE) ** 2 * norm
+        assert (pairs[k] == k) == expected, k

@@ -16,12 +16,27 @@ and the heavy work is two matrix products per block (BLAS); no K×M×d temporari
 
 import numpy
 
-from symderive.geometry import supplement_angles
+from symderive.geometry import (
+    SUPPLEMENT_NEAR_COSINE,
+    near_parallel_angles,
+    own_pairs,
+    supplement_angles,
+)
+from symderive.threads import cores, run_parts
 
 #: pairs per matrix product: larger blocks keep BLAS efficient, and bound the memory
 BLOCK_PAIRS = 1 << 22
 #: pairs per element-wise pass: small enough for the temporaries to stay in cache
 CHUNK_PAIRS = 1 << 15
+#: blocks with at least this many pairs spread their element-wise passes over the cores
+THREADED_PAIRS = 1 << 18
+#: c_u = U_SLOPE·ψ and c_e = E_SLOPE·sin θ: the printed terms are proportional to ψ and to sin θ
+#: (the codegen checks it), which population_gradient's unpaired path relies on
+U_SLOPE = (1/2)/numpy.pi
+E_SLOPE = (1/2)/numpy.pi
+#: a pair is near-parallel or near-antiparallel when 1 − c² < NEAR_SINE_SQUARED, i.e.
+#: |c| > SUPPLEMENT_NEAR_COSINE
+NEAR_SINE_SQUARED = 1.0 - SUPPLEMENT_NEAR_COSINE**2
 
 
 def loss_terms(supplement, cos_theta, sin_theta):
@@ -83,17 +98,127 @@ def population_loss(units, norms, directions, signs):
     return 0.5 * loss
 
 
-def population_gradient(units, norms, directions, signs, students, teachers_of=None):
-    """∂J/∂W for the first ``students`` rows of each network, shape (B, students, d).
+def unpaired_gradient(student, teacher, norms, directions):
+    """∂J/∂W (B, K, d) for students (B, K, d) and teachers (B or 1, K*, d) when no student is paired
+    with a teacher: per block of rows, one matrix product for the cosines, the coefficients chunk
+    by chunk in place (:func:`_coefficient_passes`), one matrix product with the unit rows.
+
+    ``norms`` (B, M) and ``directions`` (B, M, d) are those of the units [W; W*] (M = K + K*).  Row j
+    is Σ_a (U_SLOPE s_a ‖u_a‖ ψ_ja) e_a + (E_SLOPE Σ_a s_a ‖u_a‖ sin θ_ja) e_j, where c_u = U_SLOPE ψ
+    and c_e = E_SLOPE sin θ (the printed terms, checked by the codegen): the e-sum of row j joins
+    the coefficient of its own column, so that one product gives the whole row.
+    """
+    networks, count, _ = directions.shape
+    students = student.shape[1]
+    signs = numpy.where(numpy.arange(count) < students, 1.0, -1.0)
+    column_scales = U_SLOPE * signs * norms
+    e_weights = E_SLOPE * signs * norms
+    gradient = numpy.empty((networks, students, directions.shape[-1]))
+    for batch, rows in blocks(networks, students, count):
+        left = directions[batch, rows]
+        coefficients = left @ numpy.swapaxes(directions[batch], -1, -2)
+        near = _coefficient_passes(coefficients, column_scales[batch], e_weights[batch], rows.start)
+        output = gradient[batch, rows]
+        if near is None:
+            numpy.matmul(coefficients, directions[batch], out=output)
+            continue
+        coefficients[near] = 0.0
+        numpy.matmul(coefficients, directions[batch], out=output)
+        numpy.add.at(output, near[:2], _near_pair_terms(
+            near, signs, norms[batch], left, _rows(student, teacher, batch), rows.start))
+    return gradient
+
+
+def _coefficient_passes(coefficients, column_scales, e_weights, offset):
+    """In place over a block of cosines c_ja = e_j·e_a (row j is unit j + offset): the coefficients
+    U_SLOPE s_a ‖u_a‖ ψ_ja, plus e_sum_j = Σ_a E_SLOPE s_a ‖u_a‖ sin θ_ja on each row's own column.
+
+    Where |c| ≤ SUPPLEMENT_NEAR_COSINE: ψ = π/2 + arcsin(c) ∈ [0.45, 2.69], accurate to about 2.3
+    times the error of c, as atan2 in :func:`symderive.geometry.supplement_angles`, and
+    sin θ = √(1 − c²).  A unit with itself: ψ = π, sin θ = 0.  Chunk by chunk, over the cores for
+    big blocks (NumPy's ufuncs release the GIL).  Returns the (network, row, column) indices of the
+    pairs with 1 − c² < NEAR_SINE_SQUARED, or None: their coefficients are left meaningless (NaN
+    possibly) and their e-terms out of the e-sums (see :func:`_near_pair_terms`).
+    """
+    pieces = list(chunks(*coefficients.shape))
+
+    def passes(part):
+        found = []
+        sine = numpy.empty_like(coefficients[:, part[0]])
+        with numpy.errstate(invalid="ignore"):
+            for chunk in part:
+                values, squares = coefficients[:, chunk], sine[:, :chunk.stop - chunk.start]
+                own = offset + chunk.start
+                numpy.multiply(values, values, out=squares)
+                numpy.subtract(1.0, squares, out=squares)
+                own_pairs(squares, own)[...] = 1.0
+                near = squares < NEAR_SINE_SQUARED
+                numpy.sqrt(squares, out=squares)
+                own_pairs(squares, own)[...] = 0.0
+                if near.any():
+                    batch, row, column = numpy.nonzero(near)
+                    found.append((batch, row + chunk.start, column))
+                    squares[near] = 0.0
+                e_sums = numpy.einsum("bja,ba->bj", squares, e_weights)
+                numpy.arcsin(values, out=values)
+                values += 0.5 * numpy.pi
+                values *= column_scales[:, None, :]
+                diagonal = own_pairs(values, own)
+                diagonal[...] = numpy.pi * column_scales[:, own:own + diagonal.shape[-1]]
+                diagonal += e_sums[:, :diagonal.shape[-1]]
+        return found
+
+    threads = min(cores(), len(pieces)) if coefficients.size >= THREADED_PAIRS else 1
+    found = [index for part in run_parts(passes, [pieces[k::threads] for k in range(threads)])
+             for index in part]
+    return tuple(numpy.concatenate(axis) for axis in zip(*found, strict=True)) if found else None
+
+
+def _near_pair_terms(near, signs, norms, left, rows, offset):
+    """The terms s_a (c_u u_a + ‖u_a‖ c_e e_j) of the near-parallel and near-antiparallel pairs
+    (j, a) of a block, one row per pair, from the vectors (``rows(batch, index)``, see _rows).
+
+    With σ = min(θ, π − θ) from :func:`near_parallel_angles` (a few ulps), ψ = π − σ or σ, and u_a
+    split along e_j and across it (r_a, exact to a few ulps): u_a = ±‖u_a‖ cos σ e_j + r_a, the
+    term is s_a ((±U_SLOPE ψ cos σ + E_SLOPE sin σ) ‖u_a‖ e_j + U_SLOPE ψ r_a).  Near θ = π the
+    two parts along e_j nearly cancel; here they cancel in one coefficient, not after multiplying
+    rounded vectors of norm ‖u_a‖.
+    """
+    batch, row, column = near
+    small, cos_small, sin_small, sign, across = near_parallel_angles(rows(batch, column),
+                                                                     rows(batch, offset + row))
+    supplement = numpy.where(sign > 0, numpy.pi - small, small)
+    along = (U_SLOPE * supplement * sign) * cos_small + E_SLOPE * sin_small
+    return ((signs[column] * norms[batch, column] * along)[:, None] * left[batch, row]
+            + (U_SLOPE * signs[column] * supplement)[:, None] * across)
+
+
+def _rows(student, teacher, networks):
+    """rows(batch, index): the units [W; W*][batch, index] of the networks in the slice networks."""
+    student, count = student[networks], student.shape[1]
+    teacher = teacher if teacher.shape[0] == 1 else teacher[networks]
+
+    def rows(batch, index):
+        is_student = index < count
+        values = numpy.empty((index.size, student.shape[-1]))
+        values[is_student] = student[batch[is_student], index[is_student]]
+        teacher_batch = batch[~is_student] if teacher.shape[0] > 1 else 0
+        values[~is_student] = teacher[teacher_batch, index[~is_student] - count]
+        return values
+
+    return rows
+
+
+def paired_gradient(units, norms, directions, signs, students, teachers_of):
+    """∂J/∂W with paired students (see :func:`pair_corrections`), shape (B, students, d).
 
     Per block: one matrix product for the cosines, the pairwise terms chunk by chunk (the cosine
-    array is overwritten with the u-coefficients C_u S), one matrix product (C_u S) U.
-    ``teachers_of`` (B, students), if given, pairs student k with teacher teachers_of[b, k] (−1:
-    unpaired); see :func:`pair_corrections`.
+    array is overwritten with the coefficients), one matrix product with U (paired students'
+    rows replaced by δ_k, see :func:`paired_units`).
     """
     networks, count, _ = units.shape
     weighted = (signs * norms)[..., None]
-    replaced = None if teachers_of is None else paired_units(units, students, teachers_of)
+    replaced = paired_units(units, students, teachers_of)
     gradient = numpy.empty((networks, students, units.shape[-1]))
     for batch, rows in blocks(networks, students, count):
         left, right = directions[batch, rows], directions[batch]
@@ -105,10 +230,6 @@ def population_gradient(units, norms, directions, signs, students, teachers_of=N
                 self_offset=rows.start + chunk.start)
             u_coefficients, e_coefficients = gradient_terms(supplement, cos_theta, sin_theta)
             e_coefficients = numpy.broadcast_to(e_coefficients, supplement.shape)
-            if replaced is None:
-                numpy.multiply(u_coefficients, signs, out=cosine[:, chunk])
-                e_sums[:, chunk] = e_coefficients @ weighted[batch]
-                continue
             coefficients = u_coefficients * signs
             e_terms = e_coefficients * weighted[batch, None, :, 0]
             pair_corrections(coefficients, e_terms, (supplement, cos_theta, sin_theta),
@@ -117,7 +238,7 @@ def population_gradient(units, norms, directions, signs, students, teachers_of=N
             cosine[:, chunk] = coefficients
             e_sums[:, chunk, 0] = e_terms.sum(axis=-1)
         output = gradient[batch, rows]
-        numpy.matmul(cosine, (units if replaced is None else replaced)[batch], out=output)
+        numpy.matmul(cosine, replaced[batch], out=output)
         output += e_sums * left
     return gradient
 

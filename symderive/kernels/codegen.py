@@ -96,10 +96,32 @@ def difference(expr: sympy.Expr, symbols: tuple[sympy.Symbol, ...],
     return sympy.factor_terms(change)
 
 
+def supplement_terms(results: Mapping[str, DerivationResult]) -> dict[str, sympy.Expr]:
+    """The pairwise terms as functions of (ψ, cos θ, sin θ), θ replaced by π − ψ."""
+    return {name: sympy.simplify(expr.subs(THETA, sympy.pi - SUPPLEMENT))
+            for name, (expr, _doc) in pairwise_terms(results).items()}
+
+
+def gradient_slopes(results: Mapping[str, DerivationResult]) -> dict[str, sympy.Expr]:
+    """c_u/ψ and c_e/sin θ, refused unless both are constants.
+
+    The NumPy kernel's unpaired gradient assembles Σ_a s_a c_u(θ_ja) u_a from arcsin(cos θ) = ψ − π/2
+    and Σ_a s_a ‖u_a‖ c_e(θ_ja) from sin θ, which needs c_u ∝ ψ and c_e ∝ sin θ.
+    """
+    terms = supplement_terms(results)
+    slopes = {}
+    for key, name, variable in (("u", "gating_u_coefficient", SUPPLEMENT),
+                                ("e", "gating_e_coefficient", SIN)):
+        slope = sympy.simplify(terms[name] / variable)
+        if slope.free_symbols:
+            raise ValueError(f"{name} = {terms[name]} is not proportional to {variable}")
+        slopes[key] = slope
+    return slopes
+
+
 def term_blocks(results: Mapping[str, DerivationResult]) -> tuple[TermBlock, ...]:
     """The term groups of :data:`GROUPS` and the difference block, each reduced with cse."""
-    terms = {name: sympy.simplify(expr.subs(THETA, sympy.pi - SUPPLEMENT))
-             for name, (expr, _doc) in pairwise_terms(results).items()}
+    terms = supplement_terms(results)
     blocks = [_block(group, ARGUMENTS, {name: terms[name] for name in names})
               for group, names in GROUPS.items()]
     symbols = (*ARGUMENTS, NORM)
@@ -154,4 +176,5 @@ def render_numpy(results: Mapping[str, DerivationResult]) -> str:
     return _environment("numpy").get_template("population_kernel.py.j2").render(
         header=HEADER, blocks={block["name"]: block for block in blocks},
         operations=sum(block["operations"] for block in blocks),
+        slopes={key: printer.doprint(slope) for key, slope in gradient_slopes(results).items()},
     )
