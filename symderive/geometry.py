@@ -129,6 +129,20 @@ class NearParallel(NamedTuple):
     rejection: np.ndarray
 
 
+def exact_multiples(u: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """For non-zero rows u, v (n, d): whether u = c·v for a real c, decided exactly.
+
+    u = c·v iff u_i v_m = u_m v_i for every i, with m the largest entry of v; each product is
+    compared as Dekker's exact pair (product, error), unique for a given real value.  (Where the
+    products underflow the test may say yes for rows whose angle is below about 1e-300.)
+    """
+    rows = np.arange(len(v))
+    anchor = np.argmax(np.abs(v), axis=-1)
+    left = two_product(u, v[rows, anchor][:, None])
+    right = two_product(u[rows, anchor][:, None], v)
+    return np.all((left[0] == right[0]) & (left[1] == right[1]), axis=-1)
+
+
 def near_parallel_angles(u: np.ndarray, v: np.ndarray) -> NearParallel:
     """For non-zero rows u, v (n, d) with |cos θ| > 1/2: σ = min(θ, π − θ), cos σ, sin σ, sign(u·v)
     and r = u − αv.
@@ -136,10 +150,11 @@ def near_parallel_angles(u: np.ndarray, v: np.ndarray) -> NearParallel:
     σ = atan2(‖r‖, |α|‖v‖) with α = u·v / v·v and r = u − αv, the part of u orthogonal to v.  The rows
     are first scaled by powers of two (exact); r is formed with the exact products α·v_i (Dekker) and
     refined twice by its own projection on v (each refinement divides what is left of the part along
-    v by about 1e16), so ‖r‖, hence σ, keeps a relative accuracy of a few ulps down to
-    σ ≈ 1e-48 (the rounding of unit vectors, as in Kahan's formula, would limit it to about
-    1e-16/σ).  In one dimension r = 0 exactly.  That relative accuracy is what keeps the terms of a
-    pair near θ = π accurate.
+    v by about 1e16), so ‖r‖, hence σ, keeps a relative accuracy of a few ulps down to σ ≈ 1e-30,
+    below which an absolute error of order 1e-33 remains (the rounding of unit vectors, as in
+    Kahan's formula, would limit it to about 1e-16/σ).  Rows that are exact multiples of each other (:func:`exact_multiples`; in one
+    dimension always) get r = 0, hence σ = 0, exactly.  That relative accuracy is what keeps the
+    terms of a pair near θ = π accurate.
     """
     exponents = _scale_exponents(u)
     u, v = np.ldexp(u, -exponents), exactly_scaled(v)
@@ -149,8 +164,7 @@ def near_parallel_angles(u: np.ndarray, v: np.ndarray) -> NearParallel:
     residual = (u - product) - error
     for _ in range(REFINEMENTS):
         residual -= (np.einsum("ij,ij->i", residual, v) / v_squared)[:, None] * v
-    if u.shape[-1] == 1:
-        residual[:] = 0.0
+    residual[exact_multiples(u, v)] = 0.0
     height = np.linalg.norm(residual, axis=-1)
     base = np.abs(along) * np.sqrt(v_squared)
     radius = np.hypot(height, base)

@@ -220,3 +220,26 @@ def test_teacher_pairs_for_big_networks_match_the_distance_rule(scale):
         distance, norm = squared(student[0, k] - teacher[0, k]), squared(student[0, k])
         expected = norm > 0 and distance <= Fraction(geometry.PAIRING_DISTANCE) ** 2 * norm
         assert (pairs[k] == k) == expected, k
+
+
+def test_exact_multiples_are_decided_exactly():
+    """u = c·v for any real c (representable or not), and a one-ulp change anywhere breaks it."""
+    from fractions import Fraction
+
+    from symderive.geometry import exact_multiples
+
+    rng = np.random.default_rng(3)
+    factors = [2.0, -0.5, 3.0, 1.0, -6.0, 0.75, 0.1, -3.0 * 2.0**121]
+    v = np.ldexp(rng.integers(-2**20, 2**20, (len(factors), 5)).astype(float), -20)
+    v[-2:] = rng.standard_normal((2, 5))  # full mantissas: times 0.1 or 3, the product rounds
+    u = v * np.array(factors)[:, None]
+    exact = np.array([all(Fraction(float(a)) == Fraction(float(b)) * Fraction(c)
+                          for a, b in zip(row_u, row_v, strict=True))
+                      for row_u, row_v, c in zip(u, v, factors, strict=True)])
+    assert exact[:6].all() and not exact[6:].all()
+    assert np.array_equal(exact_multiples(u, v), exact)
+    assert np.array_equal(exact_multiples(v, u), exact)
+    nudged = u.copy()
+    nudged[:, 2] = np.nextafter(nudged[:, 2], np.inf)
+    assert not np.any(exact_multiples(nudged, v))
+    assert np.all(exact_multiples(u[:, :1], v[:, :1]))  # one dimension: always

@@ -243,3 +243,19 @@ def test_paired_rows_parallel_to_other_rows(reference, backend, students, teache
     expected, scales = reference_gradient(reference, W, W_star)
     error = np.max(np.abs(population_gradient(W, W_star, backend=backend) - expected), axis=1)
     assert np.all(error <= BOUND * scales)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("factor", [3.0 * 2.0**121, -6.0 * 2.0**320, 0.75 * 2.0**200])
+def test_exact_multiples_far_apart_in_norm(reference, backend, factor):
+    """Students w and −2w and a teacher c·w, all exact multiples, with norms 1e36..1e97 apart: the
+    near-parallel angles are then exactly 0 or π (geometry.exact_multiples), not a rounding residue
+    of about 1e-33, which times the large norm would dwarf the small rows' terms (a hypothesis
+    find: the C kernel was off by up to 1e71 of the term sums here)."""
+    w = np.ldexp([767519839.0, 116640399.0, -1001617351.0], -30)
+    student = np.array([w, -2.0 * w])
+    teacher = np.array([factor * w, [0.2, 0.9, -0.4]])
+    assert np.all(teacher[0] / factor == w)  # exact multiples
+    expected, scales = reference_gradient(reference, student, teacher)
+    error = np.max(np.abs(population_gradient(student, teacher, backend=backend) - expected), axis=1)
+    assert np.all(error <= BOUND * scales), error / scales

@@ -308,9 +308,24 @@ static inline double product_error(double a, double b, double product)
     return ((a_high * b_high - product) + a_high * b_low + a_low * b_high) + a_low * b_low;
 }
 
+/* Whether u = c v for a real c, decided exactly (as geometry.exact_multiples): u_i v_m = u_m v_i for
+ * every i, m the largest entry of v, each product compared as Dekker's exact pair. */
+static int exact_multiple(const double *u, const double *v, long d)
+{
+    long m = 0;
+    for (long i = 1; i < d; ++i) m = fabs(v[i]) > fabs(v[m]) ? i : m;
+    for (long i = 0; i < d; ++i) {
+        const double left = u[i] * v[m], right = u[m] * v[i];
+        if (left != right || product_error(u[i], v[m], left) != product_error(u[m], v[i], right))
+            return 0;
+    }
+    return 1;
+}
+
 /* sigma = min(theta, pi - theta) between exactly scaled rows u, v with |cos theta| > 1/2, with cos and
  * sin of sigma; returns the sign of u . v.  r = u - alpha v with alpha = u.v / v.v, the products
- * alpha v_i exact (Dekker), refined twice by the projection of r on v; r = 0 in one dimension. */
+ * alpha v_i exact (Dekker), refined twice by the projection of r on v; r = 0 for exact multiples
+ * (in one dimension always). */
 static double near_parallel(const double *u, const double *v, long d, double *residual,
                             double *sigma, double *cos_sigma, double *sin_sigma)
 {
@@ -323,7 +338,8 @@ static double near_parallel(const double *u, const double *v, long d, double *re
         const double correction = dot(residual, v, d) / v_squared;
         for (long i = 0; i < d; ++i) residual[i] -= correction * v[i];
     }
-    if (d == 1) residual[0] = 0.0;
+    if (exact_multiple(u, v, d))
+        for (long i = 0; i < d; ++i) residual[i] = 0.0;
     const double height = sqrt(dot(residual, residual, d)), base = fabs(alpha) * sqrt(v_squared);
     const double radius = sqrt(height * height + base * base);
     *sigma = arc_tangent(height, base);
