@@ -145,16 +145,36 @@ def exact_multiples(u: np.ndarray, v: np.ndarray) -> np.ndarray:
 
 def near_parallel_angles(u: np.ndarray, v: np.ndarray) -> NearParallel:
     """For non-zero rows u, v (n, d) with |cos θ| > 1/2: σ = min(θ, π − θ), cos σ, sin σ, sign(u·v)
-    and r = u − αv.
+    and r = u − αv, α = u·v / v·v, the part of u orthogonal to v (:func:`_scaled_rejection`).
 
-    σ = atan2(‖r‖, |α|‖v‖) with α = u·v / v·v and r = u − αv, the part of u orthogonal to v.  The rows
-    are first scaled by powers of two (exact); r is formed with the exact products α·v_i (Dekker) and
-    refined twice by its own projection on v (each refinement divides what is left of the part along
-    v by about 1e16), so ‖r‖, hence σ, keeps a relative accuracy of a few ulps down to σ ≈ 1e-30,
-    below which an absolute error of order 1e-33 remains (the rounding of unit vectors, as in
-    Kahan's formula, would limit it to about 1e-16/σ).  Rows that are exact multiples of each other (:func:`exact_multiples`; in one
-    dimension always) get r = 0, hence σ = 0, exactly.  That relative accuracy is what keeps the
-    terms of a pair near θ = π accurate.
+    σ = atan2(‖r‖, |α|‖v‖), computed from the rows scaled by powers of two; it keeps the relative
+    accuracy of r, a few ulps down to σ ≈ 1e-30 (the rounding of unit vectors, as in Kahan's
+    formula, would limit it to about 1e-16/σ), and is exactly 0 for exact multiples.  That
+    relative accuracy is what keeps the terms of a pair near θ = π accurate.
+    """
+    residual, along, v_squared, exponents = _scaled_rejection(u, v)
+    height = np.linalg.norm(residual, axis=-1)
+    base = np.abs(along) * np.sqrt(v_squared)
+    radius = np.hypot(height, base)
+    return NearParallel(np.arctan2(height, base), base / radius, height / radius, np.sign(along),
+                        np.ldexp(residual, exponents))
+
+
+def rejections(u: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """u − (u·v / v·v) v for rows u (n, d) and non-zero rows v (n, d), at any angle: see
+    :func:`_scaled_rejection` (exactly zero when u is a multiple of v, as in one dimension)."""
+    residual, _, _, exponents = _scaled_rejection(u, v)
+    return np.ldexp(residual, exponents)
+
+
+def _scaled_rejection(u: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, ...]:
+    """r = u − αv, α = u·v / v·v, for u and v scaled by powers of two (exact; u by 2^-k, k returned
+    (n, 1)): r, α, v·v of the scaled rows, and k.
+
+    r is formed with the exact products α·v_i (Dekker) and refined twice by its own projection on v
+    (each refinement divides what is left of the part along v by about 1e16): its error is a few
+    ulps of ‖r‖ until ‖r‖ ≈ 1e-30 ‖u‖, below which an absolute error of order 1e-33 ‖u‖ remains.
+    Rows that are exact multiples (:func:`exact_multiples`; in one dimension always) get r = 0.
     """
     exponents = _scale_exponents(u)
     u, v = np.ldexp(u, -exponents), exactly_scaled(v)
@@ -165,11 +185,7 @@ def near_parallel_angles(u: np.ndarray, v: np.ndarray) -> NearParallel:
     for _ in range(REFINEMENTS):
         residual -= (np.einsum("ij,ij->i", residual, v) / v_squared)[:, None] * v
     residual[exact_multiples(u, v)] = 0.0
-    height = np.linalg.norm(residual, axis=-1)
-    base = np.abs(along) * np.sqrt(v_squared)
-    radius = np.hypot(height, base)
-    return NearParallel(np.arctan2(height, base), base / radius, height / radius, np.sign(along),
-                        np.ldexp(residual, exponents))
+    return residual, along, v_squared, exponents
 
 
 def supplement_angles(left: np.ndarray, right: np.ndarray, left_rows: np.ndarray,

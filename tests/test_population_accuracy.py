@@ -235,6 +235,12 @@ def test_gradient_near_the_teacher_relative_to_itself(reference, pair):
     ([[-2.0, -2.0, -2.0], [-2.0, -2.0, -2.0]], [[-2.18247861, -2.18247861, -2.18247861]]),
     ([[1.0, 2.0, 3.0], [1.0, 2.0, 3.0 + 1e-9]], [[1.0 + 1e-12, 2.0, 3.0]]),
     ([[1.0, 0.0], [-1.0, 1e-13]], [[1.0, 1e-12], [-1.0, 0.0]]),
+    # a small row exactly along a paired student (1-D: a hypothesis find; then the same in 3-D):
+    # Δq of the pair comes from the vectors, exactly 0, not from the rounded direction of the row
+    ([[-1.5911105263082962e-06], [0.35157798200277346]],
+     [[0.7280973071969075], [0.32049784561893807]]),
+    ([[-0.0009765625, 0.001953125, -0.0029296875], [0.5, -1.0, 1.5]],
+     [[0.52, -0.97, 1.49], [0.1, 0.9, 0.3]]),
 ])
 def test_paired_rows_parallel_to_other_rows(reference, backend, students, teachers):
     """A paired student whose row is (nearly) parallel to another student row: the pair's step Δq

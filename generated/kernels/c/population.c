@@ -255,8 +255,8 @@ static inline double power_of_two(int k)
     return value;
 }
 
-/* Row times the power of two that brings its largest magnitude into [1/2, 1) (exact). */
-static void exactly_scaled(const double *row, long d, double *scaled)
+/* Row times the power of two 2^-e that brings its largest magnitude into [1/2, 1) (exact); returns e. */
+static int exactly_scaled(const double *row, long d, double *scaled)
 {
     double largest = 0.0;
     for (long i = 0; i < d; ++i) largest = fabs(row[i]) > largest ? fabs(row[i]) : largest;
@@ -264,6 +264,7 @@ static void exactly_scaled(const double *row, long d, double *scaled)
     /* two exact factors: 2^-exponent alone overflows for subnormal rows */
     const double first = power_of_two(-exponent / 2), second = power_of_two(-exponent - (-exponent / 2));
     for (long i = 0; i < d; ++i) scaled[i] = row[i] * first * second;
+    return exponent;
 }
 
 /* row / norm, entry by entry (out of line: it is rarely needed). */
@@ -322,14 +323,13 @@ static int exact_multiple(const double *u, const double *v, long d)
     return 1;
 }
 
-/* sigma = min(theta, pi - theta) between exactly scaled rows u, v with |cos theta| > 1/2, with cos and
- * sin of sigma; returns the sign of u . v.  r = u - alpha v with alpha = u.v / v.v, the products
- * alpha v_i exact (Dekker), refined twice by the projection of r on v; r = 0 for exact multiples
- * (in one dimension always). */
-static double near_parallel(const double *u, const double *v, long d, double *residual,
-                            double *sigma, double *cos_sigma, double *sin_sigma)
+/* r = u - alpha v, alpha = u.v / v.v (returned), the part of u orthogonal to v, for exactly scaled
+ * rows (v non-zero), at any angle (as geometry._scaled_rejection): the products alpha v_i exact
+ * (Dekker), refined twice by the projection of r on v; r = 0 for exact multiples (in one
+ * dimension always). */
+static double rejection(const double *u, const double *v, long d, double v_squared, double *residual)
 {
-    const double v_squared = dot(v, v, d), alpha = dot(u, v, d) / v_squared;
+    const double alpha = dot(u, v, d) / v_squared;
     for (long i = 0; i < d; ++i) {
         const double product = alpha * v[i];
         residual[i] = (u[i] - product) - product_error(alpha, v[i], product);
@@ -340,6 +340,15 @@ static double near_parallel(const double *u, const double *v, long d, double *re
     }
     if (exact_multiple(u, v, d))
         for (long i = 0; i < d; ++i) residual[i] = 0.0;
+    return alpha;
+}
+
+/* sigma = min(theta, pi - theta) between exactly scaled rows u, v with |cos theta| > 1/2, with cos and
+ * sin of sigma, from r (rejection); returns the sign of u . v. */
+static double near_parallel(const double *u, const double *v, long d, double *residual,
+                            double *sigma, double *cos_sigma, double *sin_sigma)
+{
+    const double v_squared = dot(v, v, d), alpha = rejection(u, v, d, v_squared, residual);
     const double height = sqrt(dot(residual, residual, d)), base = fabs(alpha) * sqrt(v_squared);
     const double radius = sqrt(height * height + base * base);
     *sigma = arc_tangent(height, base);
@@ -567,7 +576,6 @@ static void pair_corrections(long K, long Ks, long d, workspace *space)
     product(K, K, d, space->units, space->delta_columns, space->delta_stride, along_all);
     /* the steps of each pair from the vectors (dot products); neutral values for unpaired ones */
     for (long j = 0; j < K; ++j) {
-        const double *e = space->units + j * d;
         for (long k = 0; k < K; ++k) {
             const long n = j * K + k, t = space->teacher_of[k];
             y[n] = 0.0; x[n] = 1.0; c_t[n] = 1.0; s_t[n] = 0.0; psi_t[n] = 0.0; norm_t[n] = 0.0;
@@ -582,12 +590,13 @@ static void pair_corrections(long K, long Ks, long d, workspace *space)
             const double p_t = rho * space->cosine[other], q_t = rho * space->sine[other];
             double d_q;
             if (q == 0.0) {
-                double sum = 0.0;
-                for (long i = 0; i < d; ++i) {
-                    const double r = delta[i] / norm - along * e[i];
-                    sum += r * r;
-                }
-                d_q = -sqrt(sum);
+                /* w_k along e_j: the part of delta across w_k, from the vectors (zero when delta
+                 * is along w_k, not a rounding residue of e_j) */
+                double *scaled_delta = space->scaled, *scaled_row = space->scaled + d;
+                const int exponent = exactly_scaled(delta, d, scaled_delta);
+                exactly_scaled(space->raw_of[k], d, scaled_row);
+                rejection(scaled_delta, scaled_row, d, dot(scaled_row, scaled_row, d), space->residual);
+                d_q = -ldexp(sqrt(dot(space->residual, space->residual, d)), exponent) / norm;
             } else if ((q + q_t) * (q + q_t) >= sqrt(b)) {
                 d_q = (2.0 * (a - p * along) - (b - along * along)) / (q + q_t);
             } else {

@@ -20,6 +20,7 @@ from symderive.geometry import (
     SUPPLEMENT_NEAR_COSINE,
     near_parallel_angles,
     own_pairs,
+    rejections,
     supplement_angles,
 )
 from symderive.threads import cores, run_parts
@@ -261,7 +262,8 @@ def pair_corrections(coefficients, e_terms, geometry, e, units, norms, replaced,
     D = δ/‖w_k‖, ρ = ‖w*‖/‖w‖, Δp = e_j·D, a = e_k·D, b = ‖D‖²: p = cos θ, q = sin θ,
     p* = ρ cos θ*, q* = ρ sin θ*, Δq = (2(a − p Δp) − (b − Δp²))/(q + q*) where (q + q*)² ≥ ‖D‖,
     else q − q* (both relatively accurate there); w_k parallel to e_j (q = 0, as for the student's
-    own row): Δq = −‖D − Δp e_j‖.  (y, x) = (p* Δq − q* Δp, p p* + q q*), Δθ = atan2(y, x)
+    own row): Δq = −‖D − Δp e_j‖, the part of δ across w_k from the vectors (:func:`rejections`:
+    exact zero when δ is along w_k, not a rounding residue of e_j).  (y, x) = (p* Δq − q* Δp, p p* + q q*), Δθ = atan2(y, x)
     (|Δθ| < π/2 for a paired teacher); with h = Δθ/2: sin h = y/√(2r(r + x)),
     cos h = √((r + x)/(2r)), r = ‖(x, y)‖, Δsin θ = 2 cos(θ* + h) sin h and
     Δcos θ = −2 sin(θ* + h) sin h expanded with cos θ*, sin θ*; Δ‖u‖ = ‖w‖(2a − b)/(1 + ρ).
@@ -291,8 +293,8 @@ def pair_corrections(coefficients, e_terms, geometry, e, units, norms, replaced,
         d_q = numpy.where(total**2 >= numpy.sqrt(b),
                           (2 * (a - p * along) - (b - along**2)) / total, q - q_t)
         batch, row, student = numpy.nonzero((q == 0) & paired[:, None, :])
-        perpendicular = scaled[batch, student] - along[batch, row, student][:, None] * e[batch, row]
-        d_q[batch, row, student] = -numpy.linalg.norm(perpendicular, axis=-1)
+        across = rejections(replaced[batch, student], units[batch, student])
+        d_q[batch, row, student] = -numpy.linalg.norm(across, axis=-1) / norm[batch, 0, student]
         y, x = p_t * d_q - q_t * along, p * p_t + q * q_t
         d_theta = numpy.arctan2(y, x)
         radius = numpy.hypot(x, y)
