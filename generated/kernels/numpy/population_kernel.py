@@ -152,11 +152,12 @@ def _coefficient_passes(coefficients, column_scales, e_weights, offset):
                 own = offset + chunk.start
                 numpy.multiply(values, values, out=squares)
                 numpy.subtract(1.0, squares, out=squares)
-                own_pairs(squares, own)[...] = 1.0
-                near = squares < NEAR_SINE_SQUARED
+                own_squares = own_pairs(squares, own)
+                own_squares[...] = 1.0
+                near = squares < NEAR_SINE_SQUARED if squares.min() < NEAR_SINE_SQUARED else None
                 numpy.sqrt(squares, out=squares)
-                own_pairs(squares, own)[...] = 0.0
-                if near.any():
+                own_squares[...] = 0.0
+                if near is not None:
                     batch, row, column = numpy.nonzero(near)
                     found.append((batch, row + chunk.start, column))
                     squares[near] = 0.0
