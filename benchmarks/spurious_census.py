@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import time
 
-import numpy as np
 
 from symderive.second_order import census
 
@@ -51,10 +50,12 @@ def main() -> None:
               f"{result['descent']:.1f}, certificates {result['certify']:.1f}); spurious fraction "
               f"{result['spurious']:.3f}; families (loss, count, certified) {result['families']}",
               flush=True)
-    print(f"total for k = {arguments.k[0]}..{arguments.k[-1]}, {arguments.runs} runs each: {total:.1f} s")
+    print(f"total for k = {arguments.k[0]}..{arguments.k[-1]}, {arguments.runs} runs each: "
+          f"{total:.1f} s")
     for (low, high), goal in GOALS.items():
         if arguments.k == list(range(low, high + 1)) and arguments.runs == 1000:
-            print(f"goal k = {low}..{high}: <= {goal:.0f} s, ratio measured/goal {total / goal:.2f}")
+            print(f"goal k = {low}..{high}: <= {goal:.0f} s, "
+                  f"ratio measured/goal {total / goal:.2f}")
 
 
 if __name__ == "__main__":
