@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import time
 
-
 from symderive.second_order import census
 
 GOALS = {(6, 10): 300.0, (6, 20): 1800.0}
