@@ -128,16 +128,28 @@ def _numpy_gradient(student: np.ndarray, teacher: np.ndarray, finite_checked: bo
                            axis=-1)
     pairs = teacher_pairs(student, teacher, norms[:, :K])
     if pairs is None:
-        directions = np.empty(norms.shape + student.shape[-1:])
-        for rows, part in ((slice(0, K), student), (slice(K, None), teacher)):
-            np.divide(part, np.where(norms[:, rows] > 0, norms[:, rows], 1.0)[..., None],
-                      out=directions[:, rows])
-        gradient = population_kernel.unpaired_gradient(student, teacher, norms, directions)
+        gradient = _unpaired_gradient(student, teacher, norms)
     else:
-        units, norms, directions, signs = _numpy_units(student, teacher)
-        gradient = population_kernel.paired_gradient(units, norms, directions, signs, K, pairs)
+        gradient = np.empty_like(student)
+        paired = np.any(pairs >= 0, axis=1)
+        if not paired.all():
+            gradient[~paired] = _unpaired_gradient(student[~paired], teacher[~paired],
+                                                   norms[~paired])
+        units, _, directions, signs = _numpy_units(student[paired], teacher[paired])
+        gradient[paired] = population_kernel.paired_gradient(units, norms[paired], directions,
+                                                             signs, K, pairs[paired])
     gradient[norms[:, :K] == 0] = 0.0
     return gradient
+
+
+def _unpaired_gradient(student: np.ndarray, teacher: np.ndarray, norms: np.ndarray) -> np.ndarray:
+    """The NumPy kernel's gradient for networks without paired students (teacher (B, K*, d))."""
+    K = student.shape[-2]
+    directions = np.empty(norms.shape + student.shape[-1:])
+    for rows, part in ((slice(0, K), student), (slice(K, None), teacher)):
+        np.divide(part, np.where(norms[:, rows] > 0, norms[:, rows], 1.0)[..., None],
+                  out=directions[:, rows])
+    return population_kernel.unpaired_gradient(student, teacher, norms, directions)
 
 
 def population_loss(W, W_star, backend: str = "auto") -> np.ndarray | float:

@@ -265,3 +265,21 @@ def test_exact_multiples_far_apart_in_norm(reference, backend, factor):
     expected, scales = reference_gradient(reference, student, teacher)
     error = np.max(np.abs(population_gradient(student, teacher, backend=backend) - expected), axis=1)
     assert np.all(error <= BOUND * scales), error / scales
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_batch_mixing_paired_and_unpaired_networks(reference, backend):
+    """A batch whose networks take different paths (NumPy: the paired kernel for the network with
+    students near the teacher, the unpaired one for the others), each against its own reference."""
+    rng = np.random.default_rng(8)
+    teacher = rng.standard_normal((3, 3, 4))
+    student = rng.standard_normal((3, 3, 4))
+    student[1] = teacher[1][[2, 0, 1]] * (1 + 1e-13 * rng.standard_normal((3, 1)))
+    gradient = population_gradient(student, teacher, backend=backend)
+    for network in range(3):
+        expected, scales = reference_gradient(reference, student[network], teacher[network])
+        error = np.max(np.abs(gradient[network] - expected), axis=1)
+        assert np.all(error <= BOUND * scales), (network, error / scales)
+    expected, _ = reference_gradient(reference, student[1], teacher[1])
+    error = np.linalg.norm(gradient[1] - expected)
+    assert error <= 1e-12 * np.linalg.norm(expected)
