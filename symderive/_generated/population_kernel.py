@@ -5,13 +5,15 @@ each network, ``norms`` (B, M) their norms, ``directions`` (B, M, d) the unit ro
 zero) and ``signs`` (M,) is +1 for students and −1 for teachers.  With θ_ab the angle between u_a
 and u_b:
 
-* J = ½ Σ_a Σ_b s_a s_b ‖u_a‖‖u_b‖ κ(θ_ab);
-* ∂J/∂w_j = Σ_a s_a (c_u(θ_ja) u_a + ‖u_a‖ c_e(θ_ja) e_j) = (C_u S) U + (C_e S n) ∘ e_j.
+* J = ½ Σ_a Σ_b s_a s_b ‖u_a‖‖u_b‖ κ(θ_ab)  (:func:`population_loss`);
+* ∂J/∂w_j = Σ_a s_a (c_u(θ_ja) u_a + ‖u_a‖ c_e(θ_ja) e_j) = (C_u S) U + (C_e S n) ∘ e_j
+  (:func:`unpaired_gradient`; :func:`paired_gradient` near the teacher).
 
 The pairwise terms are printed by SymPy from the derivations arccos_kernel and expected_gating
 (common subexpressions eliminated; 17 operations in the term blocks, sympy.count_ops).
 Pairs are evaluated in blocks of at most BLOCK_PAIRS, so the extra memory is O(BLOCK_PAIRS + M·d)
-and the heavy work is two matrix products per block (BLAS); no K×M×d temporaries.
+and the heavy work is two matrix products per block (BLAS); no K×M×d temporaries.  The element-wise
+work on a block runs in chunks of CHUNK_PAIRS pairs, spread over the cores for big blocks.
 """
 
 import numpy
