@@ -1,7 +1,8 @@
 """The generated C kernel under AddressSanitizer and UndefinedBehaviorSanitizer (issue 4, item 6).
 
 A small driver includes the generated source, calls every entry point on networks with the edge
-cases (K ≠ K*, d = 1, zero rows, parallel and antiparallel rows, a shared teacher) and exits 0; any
+cases (K ≠ K*, d = 1, zero rows, parallel and antiparallel rows, a shared teacher, batches that take
+the lane path of LANES networks at once with networks left over) and exits 0; any
 sanitizer report aborts it.  Skipped, saying so, only where the toolchain cannot build and run a
 sanitized program at all.
 """
@@ -49,8 +50,9 @@ static int run(long B, long K, long Ks, long d, int shared_teacher, unsigned see
 }
 
 int main(void) {
+    /* the last two take the lane path (B >= LANES networks, LANES at a time, the rest alone) */
     int failures = run(3, 4, 2, 5, 0, 1u) + run(2, 1, 3, 1, 1, 2u) + run(4, 3, 3, 2, 0, 3u)
-        + run(1, 6, 6, 6, 1, 4u);
+        + run(1, 6, 6, 6, 1, 4u) + run(LANES + 3, 4, 3, 5, 0, 5u) + run(2 * LANES, 6, 6, 8, 1, 6u);
     printf("%d failures\n", failures);
     return failures != 0;
 }

@@ -38,6 +38,9 @@ TUNING = ("-march=native",)
 SOURCE = "population.c"
 #: do not start threads for batches with fewer pair evaluations than this
 THREAD_THRESHOLD = 20_000
+#: the kernel evaluates small networks this many at a time (LANES in templates/c/population.c.j2);
+#: the threads' slices start at multiples of it so that only the last one has networks left over
+LANES = 8
 
 
 class KernelUnavailableError(RuntimeError):
@@ -138,7 +141,8 @@ def _threads() -> int:
 
 def _slices(networks: int, pairs_per_network: int) -> list[slice]:
     threads = min(_threads(), networks) if networks * pairs_per_network >= THREAD_THRESHOLD else 1
-    bounds = np.linspace(0, networks, threads + 1).astype(int)
+    groups = -(-networks // LANES)
+    bounds = np.minimum(np.linspace(0, groups, threads + 1).astype(int) * LANES, networks)
     return [slice(int(a), int(b)) for a, b in pairwise(bounds) if b > a]
 
 
