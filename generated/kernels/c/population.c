@@ -37,8 +37,14 @@
 #define PAIRING_COSINE 0.9682458365509448
 #define TAN_PI_8 0.414213562373095048801688724209698079
 #define SMALL_DIMENSION 8
-/* the blocked matrix products (d > SMALL_DIMENSION) hold 4 x LANES sums in registers */
+/* the blocked matrix products (d > SMALL_DIMENSION) hold 4 x LANES sums in registers; the lane
+ * path evaluates LANES networks at once, one in each lane of the vectors */
 #define LANES 8
+/* the lane path is taken for d <= SMALL_DIMENSION and LANE_PAIRS_LOW <= K (K + K*) <= LANE_PAIRS_HIGH
+ * (where it measured faster: below, the networks are too small to repay the transposes; above, the
+ * per-network loops are long enough to fill the vectors by themselves) */
+#define LANE_PAIRS_LOW 16
+#define LANE_PAIRS_HIGH 100
 /* SMALL(d) with d a compile-time constant for d <= SMALL_DIMENSION (one inlined copy each, its
  * loops over the coordinates unrolled), else OTHER */
 #define BY_DIMENSION(d, SMALL, OTHER) \
@@ -166,41 +172,52 @@ static void axpy(double alpha, const double *x, double *y, long d)
     for (long i = 0; i < d; ++i) y[i] += alpha * x[i];
 }
 
-/* Workspace of one network: per unit (M = K + K* rows) the unit row (also as columns: d rows of
- * column_stride >= M + LANES), the rows of the gradient's matrix product (dense: rows padded to a
- * multiple of LANES), the row scaled by a power of two (largest magnitude in [1/2, 1), exact) and the
- * norm; per pair block the geometry and terms; per
- * student its paired teacher (or -1), delta = w - w*, w . delta and |delta|^2. */
+/* Workspace of one network, or of LANES networks in the lane layout (lanes = LANES: entry x of
+ * network n at x * LANES + n, so that row a, coordinate i is at (a d + i) LANES + n): per unit (M = K + K*
+ * rows) the unit row (also as columns: d rows of column_stride >= M + LANES), the rows of the
+ * gradient's matrix product (dense: rows padded to a multiple of LANES; rows: the lane layout of
+ * the raw rows), the row scaled by a power of two (largest magnitude in [1/2, 1), exact) and the
+ * norm; per pair block the geometry and terms; per student its paired teacher (or -1),
+ * delta = w - w*, w . delta and |delta|^2. */
 typedef struct {
-    long M, column_stride, dense_stride, delta_stride;
+    long M, lanes, column_stride, dense_stride, delta_stride;
     double *u_sign, *e_scale; /* column factors of the coefficients in gradient_rows */
-    double *units, *columns, *dense, *delta_columns, *scaled, *norms, *residual, *gradient, *e_sums, *delta, *w_delta,
-        *delta_squared;
+    double *units, *columns, *dense, *rows, *delta_columns, *scaled, *norms, *residual, *gradient, *e_sums, *delta,
+        *w_delta, *delta_squared;
     double *supplement, *cosine, *sine, *kappa, *c_u, *c_e, *steps;
     long *teacher_of, *taken;
     const double **rows_of, **raw_of;
 } workspace;
 
+/* Whether networks of this size take the lane path (when there are at least LANES of them). */
+static int in_lanes(long K, long Ks, long d)
+{
+    const long pairs = K * (K + Ks);
+    return d <= SMALL_DIMENSION && pairs >= LANE_PAIRS_LOW && pairs <= LANE_PAIRS_HIGH;
+}
+
 static int workspace_open(workspace *space, long K, long Ks, long d)
 {
-    const long M = K + Ks, pairs = (K > Ks ? K : Ks) * M;
+    const long lanes = in_lanes(K, Ks, d) ? LANES : 1;
+    const long M = K + Ks, pairs = (K > Ks ? K : Ks) * M * lanes;
     const long column_stride = M + LANES, dense_stride = (d + LANES - 1) / LANES * LANES;
     /* each array and its size, in the same order */
     double **arrays[] = {&space->u_sign, &space->e_scale, &space->units, &space->columns,
-                         &space->dense, &space->delta_columns, &space->scaled, &space->norms,
+                         &space->dense, &space->rows, &space->delta_columns, &space->scaled, &space->norms,
                          &space->residual,
                          &space->gradient, &space->e_sums, &space->delta, &space->w_delta,
                          &space->delta_squared, &space->supplement, &space->cosine, &space->sine,
                          &space->kappa, &space->c_u, &space->c_e, &space->steps};
-    const long sizes[] = {M, M, M * d, column_stride * d,
-                          M * dense_stride, (K + LANES) * d, 2 * d, M,
+    const long sizes[] = {M, M * lanes, M * d * lanes, column_stride * d,
+                          M * dense_stride, lanes > 1 ? M * d * lanes : 0, (K + LANES) * d, 2 * d, M * lanes,
                           d,
-                          K * d, K, K * d, K,
+                          K * d * lanes, K, K * d, K,
                           K, pairs, pairs, pairs,
                           pairs, pairs, pairs, PAIR_STEP_ARRAYS * K * K};
     (void)sizeof(char[sizeof arrays / sizeof arrays[0] == sizeof sizes / sizeof sizes[0] ? 1 : -1]);
     int failed = 0;
     space->M = M;
+    space->lanes = lanes;
     space->column_stride = column_stride;
     space->dense_stride = dense_stride;
     space->delta_stride = K + LANES;
@@ -212,7 +229,7 @@ static int workspace_open(workspace *space, long K, long Ks, long d)
     space->teacher_of = malloc(sizeof(long) * (size_t)(K > 0 ? K : 1));
     space->taken = malloc(sizeof(long) * (size_t)(Ks > 0 ? Ks : 1));
     space->rows_of = malloc(sizeof(double *) * (size_t)(M > 0 ? M : 1));
-    space->raw_of = malloc(sizeof(double *) * (size_t)(M > 0 ? M : 1));
+    space->raw_of = malloc(sizeof(double *) * (size_t)(M > 0 ? M * lanes : 1));
     failed |= space->teacher_of == NULL || space->taken == NULL || space->rows_of == NULL
         || space->raw_of == NULL;
     return failed ? -1 : 0;
@@ -221,7 +238,7 @@ static int workspace_open(workspace *space, long K, long Ks, long d)
 static void workspace_close(workspace *space)
 {
     double *arrays[] = {space->u_sign, space->e_scale, space->units, space->columns, space->dense,
-                        space->delta_columns, space->scaled, space->norms, space->residual, space->gradient, space->e_sums,
+                        space->rows, space->delta_columns, space->scaled, space->norms, space->residual, space->gradient, space->e_sums,
                         space->delta, space->w_delta, space->delta_squared, space->supplement,
                         space->cosine, space->sine, space->kappa, space->c_u, space->c_e,
                         space->steps};
@@ -298,6 +315,48 @@ static void prepare_rows(const double *rows, long first, long count, long d, wor
 #define SMALL(dimension) prepare_rows_of_dimension(rows, first, count, dimension, space)
     BY_DIMENSION(d, SMALL, SMALL(d))
 #undef SMALL
+}
+
+/* The same for LANES networks (network n's rows at rows + n network_stride) in the lane layout, d <=
+ * SMALL_DIMENSION <= LANES: the rows are transposed into space->rows and the sums of squares are
+ * those of dot (the squares added in order); where a sum is outside row_norm's safe range (rare),
+ * that unit's rows of all LANES networks are prepared as in prepare_rows (the same values for the
+ * others). */
+INLINE void prepare_lanes_of_dimension(const double *rows, long network_stride, long first, long count,
+                                       long d, workspace *space)
+{
+    double *restrict raw = space->rows + first * d * LANES, *restrict units = space->units + first * d * LANES;
+    double *restrict norms = space->norms + first * LANES;
+    for (long n = 0; n < LANES; ++n) {
+        const double *restrict network = rows + n * network_stride;
+        for (long a = 0; a < count; ++a) space->raw_of[(first + a) * LANES + n] = network + a * d;
+        for (long e = 0; e < count * d; ++e) raw[e * LANES + n] = network[e];
+    }
+    int rare = 0;
+    for (long a = 0; a < count; ++a) {
+        double sum[LANES] = {0.0};
+        for (long i = 0; i < d; ++i)
+            for (long n = 0; n < LANES; ++n) {
+                const double x = raw[(a * d + i) * LANES + n];
+                sum[n] += x * x;
+            }
+        for (long n = 0; n < LANES; ++n) {
+            const double norm = sqrt(sum[n]), inverse = norm > 0.0 ? 1.0 / norm : 0.0;
+            rare |= !(sum[n] > SAFE_SQUARES_LOW && sum[n] < SAFE_SQUARES_HIGH);
+            norms[a * LANES + n] = norm;
+            for (long i = 0; i < d; ++i)
+                units[(a * d + i) * LANES + n] = raw[(a * d + i) * LANES + n] * inverse;
+        }
+    }
+    /* row_norm and the units of prepare_rows for all rows (the same values where the sum was safe) */
+    for (long a = 0; a < count && rare; ++a)
+        for (long n = 0; n < LANES; ++n) {
+            const double *row = space->raw_of[(first + a) * LANES + n];
+            const double norm = row_norm(row, d), inverse = norm > 0.0 ? 1.0 / norm : 0.0;
+            norms[a * LANES + n] = norm;
+            for (long i = 0; i < d; ++i)
+                units[(a * d + i) * LANES + n] = inverse <= DBL_MAX ? row[i] * inverse : row[i] / norm;
+        }
 }
 
 /* Veltkamp's split and Dekker's exact product: a b = product + returned error, exactly. */
@@ -429,6 +488,30 @@ static void gram(long first, long rows, long columns, long d, workspace *space)
 #undef SMALL
 }
 
+/* The same sums for LANES networks in the lane layout (d <= SMALL_DIMENSION), vectorized over the
+ * networks. */
+INLINE void gram_lanes_of_dimension(long first, long rows, long columns, long d, workspace *space)
+{
+    const double *restrict units = space->units;
+    double *restrict cosine = space->cosine;
+    for (long j = 0; j < rows; ++j)
+        for (long a = 0; a < columns; ++a) {
+            const double *e = units + (first + j) * d * LANES, *u = units + (first + a) * d * LANES;
+            double sum[LANES] = {0.0};
+            for (long i = 0; i < d; ++i)
+                for (long n = 0; n < LANES; ++n)
+                    sum[n] = MULTIPLY_ADD(e[i * LANES + n], u[i * LANES + n], sum[n]);
+            for (long n = 0; n < LANES; ++n) cosine[(j * columns + a) * LANES + n] = sum[n];
+        }
+}
+
+static void gram_lanes(long first, long rows, long columns, long d, workspace *space)
+{
+#define SMALL(dimension) gram_lanes_of_dimension(first, rows, columns, dimension, space)
+    BY_DIMENSION(d, SMALL, (void)0)
+#undef SMALL
+}
+
 /* The printed terms of pair p: kappa (with_loss) or c_u, c_e. */
 INLINE void terms_of_pair(long p, int with_loss, const double *restrict supplement,
                           const double *restrict cosine, const double *restrict sine,
@@ -440,10 +523,29 @@ INLINE void terms_of_pair(long p, int with_loss, const double *restrict suppleme
         gradient_terms(supplement[p], cosine[p], sine[p], c_u + p, c_e + p);
 }
 
-/* Geometry and pair terms of the symmetric block at first (rows x columns arrays): supplement,
- * cosine, sine, and kappa (with_loss) or c_u, c_e.  Returns the number of pairs above the diagonal
- * with |cos| > NEAR_PARALLEL_COSINE (recomputed from the rows), or more. */
-static long pair_block(long first, long rows, long columns, long d, workspace *space, int with_loss)
+/* sine, supplement and the terms of count pairs from their cosines (one loop over the pairs, which
+ * vectorizes where with_loss is a compile-time constant); returns how many have
+ * |cos| > NEAR_PARALLEL_COSINE. */
+INLINE long pairs_from_cosines(long count, int with_loss, const double *restrict cosine,
+                               double *restrict sine, double *restrict supplement,
+                               double *restrict kappa, double *restrict c_u, double *restrict c_e)
+{
+    long near = 0;
+    for (long p = 0; p < count; ++p) {
+        const double c = cosine[p], s = sqrt(1.0 - c * c);
+        sine[p] = s;
+        supplement[p] = arc_tangent(s, -c);
+        near += fabs(c) > NEAR_PARALLEL_COSINE;
+        terms_of_pair(p, with_loss, supplement, cosine, sine, kappa, c_u, c_e);
+    }
+    return near;
+}
+
+/* Geometry and pair terms of the symmetric block at first (rows x columns arrays, of lanes networks in
+ * the lane layout): supplement, cosine, sine, and kappa (with_loss) or c_u, c_e.  Returns the number
+ * of pairs above the diagonal with |cos| > NEAR_PARALLEL_COSINE (recomputed from the rows), or more. */
+INLINE long pair_block_in_lanes(long first, long rows, long columns, long d, long lanes, workspace *space,
+                                int with_loss)
 {
     double *restrict supplement = space->supplement, *restrict cosine = space->cosine;
     double *restrict sine = space->sine, *restrict kappa = space->kappa;
@@ -456,45 +558,55 @@ static long pair_block(long first, long rows, long columns, long d, workspace *s
         if (with_loss) kappa[to] = kappa[from]; \
         else { c_u[to] = c_u[from]; c_e[to] = c_e[from]; } \
     } while (0)
-    gram(first, rows, columns, d, space);
+    if (lanes == 1)
+        gram(first, rows, columns, d, space);
+    else
+        gram_lanes(first, rows, columns, d, space);
     /* Every pair in one loop (it vectorizes; evaluating only the pairs above the diagonal and
      * copying the rest was measured slower for every K up to 48).  |c| > NEAR_PARALLEL_COSINE
      * (rounding may even give |c| > 1 and a NaN here) is recomputed just below, terms too: near
      * counts those pairs off the diagonal, never fewer than those above it. */
     long near = 0;
-    for (long j = 0; j < rows; ++j) near -= fabs(cosine[j * columns + j]) > NEAR_PARALLEL_COSINE;
-    for (long p = 0; p < rows * columns; ++p) {
-        const double c = cosine[p], s = sqrt(1.0 - c * c);
-        sine[p] = s;
-        supplement[p] = arc_tangent(s, -c);
-        near += fabs(c) > NEAR_PARALLEL_COSINE;
-        TERMS(p);
-    }
+    for (long j = 0; j < rows; ++j)
+        for (long n = 0; n < lanes; ++n)
+            near -= fabs(cosine[(j * columns + j) * lanes + n]) > NEAR_PARALLEL_COSINE;
+    if (with_loss)
+        near += pairs_from_cosines(rows * columns * lanes, 1, cosine, sine, supplement, kappa, c_u, c_e);
+    else
+        near += pairs_from_cosines(rows * columns * lanes, 0, cosine, sine, supplement, kappa, c_u, c_e);
     for (long j = 0; j < rows && near > 0; ++j)
-        for (long a = j + 1; a < columns; ++a) {
-            const long p = j * columns + a;
-            if (fabs(cosine[p]) <= NEAR_PARALLEL_COSINE) continue;
-            double sigma, cos_sigma, sin_sigma;
-            exactly_scaled(space->raw_of[first + j], d, space->scaled);
-            exactly_scaled(space->raw_of[first + a], d, space->scaled + d);
-            const double sign = near_parallel(space->scaled, space->scaled + d, d, space->residual,
-                                              &sigma, &cos_sigma, &sin_sigma);
-            supplement[p] = sign > 0.0 ? M_PI - sigma : sigma;
-            cosine[p] = sign * cos_sigma;
-            sine[p] = sin_sigma;
+        for (long a = j + 1; a < columns; ++a)
+            for (long n = 0; n < lanes; ++n) {
+                const long p = (j * columns + a) * lanes + n;
+                if (fabs(cosine[p]) <= NEAR_PARALLEL_COSINE) continue;
+                double sigma, cos_sigma, sin_sigma;
+                exactly_scaled(space->raw_of[(first + j) * lanes + n], d, space->scaled);
+                exactly_scaled(space->raw_of[(first + a) * lanes + n], d, space->scaled + d);
+                const double sign = near_parallel(space->scaled, space->scaled + d, d, space->residual,
+                                                  &sigma, &cos_sigma, &sin_sigma);
+                supplement[p] = sign > 0.0 ? M_PI - sigma : sigma;
+                cosine[p] = sign * cos_sigma;
+                sine[p] = sin_sigma;
+                TERMS(p);
+                if (a < rows) COPY_PAIR((a * columns + j) * lanes + n, p);
+            }
+    for (long j = 0; j < rows; ++j)
+        for (long n = 0; n < lanes; ++n) {
+            const long p = (j * columns + j) * lanes + n;
+            supplement[p] = M_PI;
+            cosine[p] = 1.0;
+            sine[p] = 0.0;
             TERMS(p);
-            if (a < rows) COPY_PAIR(a * columns + j, p);
         }
-    for (long j = 0; j < rows; ++j) {
-        const long p = j * columns + j;
-        supplement[p] = M_PI;
-        cosine[p] = 1.0;
-        sine[p] = 0.0;
-        TERMS(p);
-    }
 #undef COPY_PAIR
 #undef TERMS
     return near;
+}
+
+/* pair_block_in_lanes of one network. */
+static long pair_block(long first, long rows, long columns, long d, workspace *space, int with_loss)
+{
+    return pair_block_in_lanes(first, rows, columns, d, 1, space, with_loss);
 }
 
 /* sum over teacher pairs of |u_a| |u_b| kappa (teacher rows prepared in the workspace). */
@@ -703,6 +815,36 @@ INLINE void gradient_rows_small_dimension(long K, long M, long d, const workspac
     }
 }
 
+/* The same for LANES networks in the lane layout (d <= SMALL_DIMENSION a compile-time constant once
+ * inlined), the same sums in the same order: e_scale is per unit and network, space->rows_of[a]
+ * points to the lane layout of the rows, and the row's sums of all the networks stay in registers. */
+INLINE void gradient_rows_lanes(long K, long M, long d, const workspace *space, double *restrict gradient)
+{
+    const double *restrict units = space->units, *restrict norms = space->norms;
+    const double *restrict u_sign = space->u_sign, *restrict e_scale = space->e_scale;
+    for (long j = 0; j < K; ++j) {
+        const double *restrict c_u = space->c_u + j * M * LANES, *restrict c_e = space->c_e + j * M * LANES;
+        double row[SMALL_DIMENSION * LANES], e_sum[LANES];
+        for (long n = 0; n < LANES; ++n) e_sum[n] = 0.0;
+        for (long e = 0; e < d * LANES; ++e) row[e] = 0.0;
+        for (long a = 0; a < M; ++a) {
+            const double *restrict u = space->rows_of[a];
+            for (long i = 0; i < d; ++i)
+                for (long n = 0; n < LANES; ++n)
+                    row[i * LANES + n] = MULTIPLY_ADD(c_u[a * LANES + n] * u_sign[a], u[i * LANES + n],
+                                                      row[i * LANES + n]);
+            for (long n = 0; n < LANES; ++n)
+                e_sum[n] = MULTIPLY_ADD(c_e[a * LANES + n], e_scale[a * LANES + n], e_sum[n]);
+        }
+        for (long i = 0; i < d; ++i)
+            for (long n = 0; n < LANES; ++n) {
+                const long entry = (j * d + i) * LANES + n;
+                const double value = MULTIPLY_ADD(e_sum[n], units[entry], row[i * LANES + n]);
+                gradient[entry] = norms[j * LANES + n] != 0.0 ? value : 0.0;
+            }
+    }
+}
+
 static void gradient_rows(long K, long M, long d, workspace *space, double *gradient)
 {
 #define SMALL(dimension) gradient_rows_small_dimension(K, M, dimension, space, gradient)
@@ -755,6 +897,52 @@ static void student_gradient(long K, long Ks, long d, const double *W, const dou
     gradient_rows(K, M, d, space, gradient);
 }
 
+/* The gradients of one network (network_gradient) and of LANES networks at once (lane_gradients,
+ * which returns, per network, whether it has a student close enough to a teacher to be paired:
+ * those networks are left to network_gradient, as pair_students and pair_corrections are per
+ * network; near-parallel pairs are recomputed per network inside pair_block). */
+static void network_gradient(long K, long Ks, long d, const double *w, const double *ws,
+                             workspace *space, double *gradient)
+{
+    prepare_rows(w, 0, K, d, space);
+    prepare_rows(ws, K, Ks, d, space);
+    student_gradient(K, Ks, d, w, ws, space, gradient);
+}
+
+INLINE void lane_gradients_of_dimension(long K, long Ks, long d, const double *W, const double *Ws,
+                                        long teacher_stride, workspace *space, double *gradient,
+                                        int *close)
+{
+    const long M = K + Ks;
+    prepare_lanes_of_dimension(W, K * d, 0, K, d, space);
+    prepare_lanes_of_dimension(Ws, teacher_stride, K, Ks, d, space);
+    const long near = pair_block_in_lanes(0, K, M, d, LANES, space, 0);
+    /* the test of pair_students, per network (no near pair: no close student) */
+    for (long n = 0; n < LANES; ++n) close[n] = 0;
+    for (long k = 0; k < K && near > 0; ++k)
+        for (long a = K; a < M; ++a)
+            for (long n = 0; n < LANES; ++n)
+                close[n] |= space->cosine[(k * M + a) * LANES + n] >= PAIRING_COSINE;
+    for (long a = 0; a < M; ++a) {
+        space->u_sign[a] = a < K ? 1.0 : -1.0;
+        space->rows_of[a] = space->rows + a * d * LANES;
+        for (long n = 0; n < LANES; ++n)
+            space->e_scale[a * LANES + n] = a < K ? space->norms[a * LANES + n] : -space->norms[a * LANES + n];
+    }
+    gradient_rows_lanes(K, M, d, space, space->gradient);
+    for (long n = 0; n < LANES; ++n)
+        for (long e = 0; e < K * d; ++e) gradient[n * K * d + e] = space->gradient[e * LANES + n];
+}
+
+static void lane_gradients(long K, long Ks, long d, const double *W, const double *Ws,
+                           long teacher_stride, workspace *space, double *gradient, int *close)
+{
+#define SMALL(dimension) lane_gradients_of_dimension(K, Ks, dimension, W, Ws, teacher_stride, space, \
+                                                     gradient, close)
+    BY_DIMENSION(d, SMALL, (void)0)
+#undef SMALL
+}
+
 int symderive_loss(long B, long K, long Ks, long d, const double *W, const double *Ws,
                    long teacher_stride, double *loss)
 {
@@ -775,12 +963,18 @@ int symderive_gradient(long B, long K, long Ks, long d, const double *W, const d
 {
     workspace space;
     if (workspace_open(&space, K, Ks, d)) { workspace_close(&space); return -1; }
-    for (long n = 0; n < B; ++n) {
-        const double *w = W + n * K * d, *ws = Ws + n * teacher_stride;
-        prepare_rows(w, 0, K, d, &space);
-        prepare_rows(ws, K, Ks, d, &space);
-        student_gradient(K, Ks, d, w, ws, &space, gradient + n * K * d);
+    long n = 0;
+    for (; space.lanes > 1 && n + LANES <= B; n += LANES) {
+        int close[LANES];
+        lane_gradients(K, Ks, d, W + n * K * d, Ws + n * teacher_stride, teacher_stride, &space,
+                       gradient + n * K * d, close);
+        for (long m = n; m < n + LANES; ++m)
+            if (close[m - n])
+                network_gradient(K, Ks, d, W + m * K * d, Ws + m * teacher_stride, &space,
+                                 gradient + m * K * d);
     }
+    for (; n < B; ++n)
+        network_gradient(K, Ks, d, W + n * K * d, Ws + n * teacher_stride, &space, gradient + n * K * d);
     workspace_close(&space);
     return 0;
 }
