@@ -30,7 +30,7 @@ from symderive.threads import cores, run_parts
 #: pairs per matrix product: larger blocks keep BLAS efficient, and bound the memory
 BLOCK_PAIRS = 1 << 22
 #: pairs per element-wise pass: small enough for the temporaries to stay in cache
-CHUNK_PAIRS = 1 << 15
+CHUNK_PAIRS = 1 << 17
 #: blocks with at least this many pairs spread their element-wise passes over the cores
 THREADED_PAIRS = 1 << 18
 #: c_u = U_SLOPE·ψ and c_e = E_SLOPE·sin θ: the printed terms are proportional to ψ and to sin θ
