@@ -98,7 +98,7 @@ def test_lane_path_against_mpmath(reference):
 
 
 def test_thread_slices_start_at_multiples_of_lanes(monkeypatch):
-    monkeypatch.setattr(c_backend, "_threads", lambda: 3)
+    monkeypatch.setattr(c_backend, "cores", lambda: 3)
     for networks in (4101, 4096, 100, 17):
         parts = c_backend._slices(networks, 72)
         assert parts[0].start == 0 and parts[-1].stop == networks

@@ -20,13 +20,14 @@ import platform
 import shutil
 import subprocess
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from importlib import resources
 from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
+
+from symderive.threads import cores, run_parts
 
 #: -fno-math-errno lets sqrt be one instruction (errno is never read), -fno-trapping-math lets the
 #: branch-free loops vectorize; neither changes a result.  -ffp-contract=off keeps a·b − p from
@@ -130,17 +131,8 @@ def library() -> ctypes.CDLL:
     return handle
 
 
-@cache
-def _pool() -> ThreadPoolExecutor:
-    return ThreadPoolExecutor(max_workers=max(1, _threads() - 1), thread_name_prefix="symderive-kernel")
-
-
-def _threads() -> int:
-    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
-
-
 def _slices(networks: int, pairs_per_network: int) -> list[slice]:
-    threads = min(_threads(), networks) if networks * pairs_per_network >= THREAD_THRESHOLD else 1
+    threads = min(cores(), networks) if networks * pairs_per_network >= THREAD_THRESHOLD else 1
     groups = -(-networks // LANES)
     bounds = np.minimum(np.linspace(0, groups, threads + 1).astype(int) * LANES, networks)
     return [slice(int(a), int(b)) for a, b in pairwise(bounds) if b > a]
@@ -165,8 +157,6 @@ def run_batched(name: str, student: np.ndarray, teacher: np.ndarray, outputs: li
             return function(*head, *options, *(output[part] for output in outputs))
         return function(*head, *(output[part] for output in outputs))
 
-    parts = _slices(networks, K * (K + Ks))
-    others = [_pool().submit(call, part) for part in parts[1:]]  # the first part runs in this thread
-    statuses = [call(parts[0])] + [other.result() for other in others]
+    statuses = run_parts(call, _slices(networks, K * (K + Ks)))
     if any(statuses):
         raise MemoryError("the C kernel could not allocate its workspace")
