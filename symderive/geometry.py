@@ -48,7 +48,7 @@ def row_norms(rows: np.ndarray) -> np.ndarray:
         extreme = rows[unsafe]
         scale = np.max(np.abs(extreme), axis=-1, keepdims=True)
         safe = np.where(scale > 0, scale, 1.0)
-        with np.errstate(invalid="ignore"):  # a row with inf: NaN, which callers reject
+        with np.errstate(invalid="ignore", over="ignore"):  # a row with NaN or inf: NaN (rejected)
             norms[unsafe] = (np.sqrt(np.sum((extreme / safe) ** 2, axis=-1, keepdims=True))
                              * scale)[..., 0]
     return norms

@@ -104,6 +104,8 @@ def _loss(student: np.ndarray, teacher: np.ndarray, backend: str) -> np.ndarray:
 
 def _gradient(student: np.ndarray, teacher: np.ndarray, backend: str,
               finite_checked: bool = True) -> np.ndarray:
+    """The gradient on either backend; unless ``finite_checked``, non-finite weights raise
+    ValueError here (the C kernel checks them itself, the NumPy path from the row norms)."""
     if backend == "c":
         gradient = np.empty_like(student)
         c_backend.run_batched("symderive_gradient", student, teacher, [gradient])
@@ -158,9 +160,12 @@ def population_loss(W, W_star, backend: str = "auto") -> np.ndarray | float:
 
     Closed form: the double sum of the arc-cosine kernel over signed units (see the module doc).
     """
-    batch, student, teacher = _flat_pair(W, W_star)
-    loss = _loss(student, teacher, _choose_backend(backend, *_sizes(student, teacher)))
-    loss = loss.reshape(batch)
+    batch, student, teacher = _flat_pair(W, W_star, finite=False)
+    chosen = _choose_backend(backend, *_sizes(student, teacher))
+    if chosen == "numpy":  # the C kernel checks this itself
+        require_finite(student, "W")
+        require_finite(teacher, "W_star")
+    loss = _loss(student, teacher, chosen).reshape(batch)
     return loss[()] if loss.ndim == 0 else loss
 
 
@@ -171,11 +176,8 @@ def population_gradient(W, W_star, backend: str = "auto") -> np.ndarray:
     row of W (see the module doc).
     """
     batch, student, teacher = _flat_pair(W, W_star, finite=False)
-    chosen = _choose_backend(backend, *_sizes(student, teacher))
-    if chosen == "c":
-        require_finite(student, "W")
-        require_finite(teacher, "W_star")
-    gradient = _gradient(student, teacher, chosen, finite_checked=chosen == "c")
+    gradient = _gradient(student, teacher, _choose_backend(backend, *_sizes(student, teacher)),
+                         finite_checked=False)
     return gradient.reshape(batch + student.shape[1:])
 
 

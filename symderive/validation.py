@@ -23,7 +23,11 @@ def as_float_array(value, name: str, min_ndim: int, finite: bool = True) -> np.n
 
 def require_finite(array: np.ndarray, name: str) -> None:
     if not np.all(np.isfinite(array)):
-        raise ValueError(f"{name} contains NaN or infinite entries")
+        raise not_finite_error(name)
+
+
+def not_finite_error(name: str) -> ValueError:
+    return ValueError(f"{name} contains NaN or infinite entries")
 
 
 def weights_pair(W, W_star, finite: bool = True) -> tuple[np.ndarray, np.ndarray]:

@@ -115,6 +115,24 @@ def test_bad_input_is_named(W, W_star, message):
         symderive.population_loss(W, W_star)
 
 
+@pytest.mark.parametrize("backend", ["numpy", "c"])
+@pytest.mark.parametrize("teacher_batch", [1, 3])
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+@pytest.mark.parametrize("where", ["W", "W_star"])
+def test_non_finite_entries_are_named_by_both_backends(backend, teacher_batch, bad, where):
+    """Each backend checks finiteness its own way (NumPy from the row norms, C in the kernel):
+    a non-finite entry anywhere, also in an otherwise zero row or a row of huge entries, is named."""
+    rng = np.random.default_rng(4)
+    weights = {"W": rng.standard_normal((3, 4, 5)),
+               "W_star": rng.standard_normal((teacher_batch, 2, 5))}
+    for row in ([bad, 0, 0, 0, 0], [0, 0, 0, 0, bad], [1e300, 1e300, 1e300, 1e300, bad]):
+        corrupted = {name: array.copy() for name, array in weights.items()}
+        corrupted[where][-1, -1] = row
+        for function in (symderive.population_gradient, symderive.population_loss):
+            with pytest.raises(ValueError, match=f"^{where} contains NaN or infinite"):
+                function(corrupted["W"], corrupted["W_star"], backend=backend)
+
+
 def test_expected_gating_needs_a_direction():
     with pytest.raises(ValueError, match="non-zero"):
         symderive.expected_gating([0.0, 0.0], [1.0, 2.0])

@@ -40,6 +40,10 @@
 /* the blocked matrix products (d > SMALL_DIMENSION) hold 4 x LANES sums in registers; the lane
  * path evaluates LANES networks at once, one in each lane of the vectors */
 #define LANES 8
+/* entry-point statuses (kernels/c_backend.py reads them) */
+#define NO_MEMORY -1
+#define NOT_FINITE_W 1
+#define NOT_FINITE_W_STAR 2
 /* the lane path is taken for d <= SMALL_DIMENSION and LANE_PAIRS_LOW <= K (K + K*) <= LANE_PAIRS_HIGH
  * (where it measured faster: below, the networks are too small to repay the transposes; above, the
  * per-network loops are long enough to fill the vectors by themselves) */
@@ -943,11 +947,31 @@ static void lane_gradients(long K, long Ks, long d, const double *W, const doubl
 #undef SMALL
 }
 
+/* Whether all count entries are finite (|x| <= DBL_MAX fails for NaN and +-inf). */
+static int all_finite(const double *x, long count)
+{
+    int finite = 1;
+    for (long i = 0; i < count; ++i) finite &= fabs(x[i]) <= DBL_MAX;
+    return finite;
+}
+
+/* The entry points' status for non-finite input: NOT_FINITE_W if an entry of W is NaN or +-inf,
+ * plus NOT_FINITE_W_STAR for W* (the caller names the array); they then compute nothing. */
+static int input_status(long B, long K, long Ks, long d, const double *W, const double *Ws,
+                        long teacher_stride)
+{
+    return (all_finite(W, B * K * d) ? 0 : NOT_FINITE_W)
+        | (all_finite(Ws, (teacher_stride ? B : 1) * Ks * d) ? 0 : NOT_FINITE_W_STAR);
+}
+
+/* Entry points: 0 on success, NO_MEMORY if the workspace cannot be allocated, else input_status. */
 int symderive_loss(long B, long K, long Ks, long d, const double *W, const double *Ws,
                    long teacher_stride, double *loss)
 {
+    const int status = input_status(B, K, Ks, d, W, Ws, teacher_stride);
+    if (status) return status;
     workspace space;
-    if (workspace_open(&space, K, Ks, d)) { workspace_close(&space); return -1; }
+    if (workspace_open(&space, K, Ks, d)) { workspace_close(&space); return NO_MEMORY; }
     for (long n = 0; n < B; ++n) {
         const double *w = W + n * K * d, *ws = Ws + n * teacher_stride;
         prepare_rows(w, 0, K, d, &space);
@@ -961,8 +985,10 @@ int symderive_loss(long B, long K, long Ks, long d, const double *W, const doubl
 int symderive_gradient(long B, long K, long Ks, long d, const double *W, const double *Ws,
                        long teacher_stride, double *gradient)
 {
+    const int status = input_status(B, K, Ks, d, W, Ws, teacher_stride);
+    if (status) return status;
     workspace space;
-    if (workspace_open(&space, K, Ks, d)) { workspace_close(&space); return -1; }
+    if (workspace_open(&space, K, Ks, d)) { workspace_close(&space); return NO_MEMORY; }
     long n = 0;
     for (; space.lanes > 1 && n + LANES <= B; n += LANES) {
         int close[LANES];
@@ -986,8 +1012,10 @@ int symderive_descent(long B, long K, long Ks, long d, double *W, const double *
                       double lr, long max_steps, double tolerance,
                       double *loss, long *steps, double *gradient_norm)
 {
+    const int status = input_status(B, K, Ks, d, W, Ws, teacher_stride);
+    if (status) return status;
     workspace space;
-    if (workspace_open(&space, K, Ks, d)) { workspace_close(&space); return -1; }
+    if (workspace_open(&space, K, Ks, d)) { workspace_close(&space); return NO_MEMORY; }
     for (long n = 0; n < B; ++n) {
         double *w = W + n * K * d;
         const double *ws = Ws + n * teacher_stride;
