@@ -23,6 +23,9 @@ NEAR_PAIR_ELEMENTS = 1 << 21
 SAFE_NORM_RANGE = (1e-145, 1e145)
 #: 2^27 + 1, the splitting factor of Veltkamp and Dekker for float64
 VELTKAMP_FACTOR = 134217729.0
+#: _scaled_rejection tests for exact multiples only where ‖r‖² ≤ EXACT_TEST_SQUARED ‖u‖² (the
+#: rounding residue of an exact multiple is about 1e-33 ‖u‖)
+EXACT_TEST_SQUARED = 2.0**-160
 #: refinements of the orthogonal part in near_parallel_angles
 REFINEMENTS = 2
 #: teacher_pairs: pair a student with a teacher within this distance relative to its norm
@@ -184,7 +187,10 @@ def _scaled_rejection(u: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, ...]:
     residual = (u - product) - error
     for _ in range(REFINEMENTS):
         residual -= (np.einsum("ij,ij->i", residual, v) / v_squared)[:, None] * v
-    residual[exact_multiples(u, v)] = 0.0
+    # only a residual below 2^-80 ‖u‖ can be the rounding residue of an exact multiple
+    candidates = np.nonzero(np.einsum("ij,ij->i", residual, residual)
+                            <= EXACT_TEST_SQUARED * np.einsum("ij,ij->i", u, u))[0]
+    residual[candidates[exact_multiples(u[candidates], v[candidates])]] = 0.0
     return residual, along, v_squared, exponents
 
 

@@ -40,6 +40,8 @@
 /* the blocked matrix products (d > SMALL_DIMENSION) hold 4 x LANES sums in registers; the lane
  * path evaluates LANES networks at once, one in each lane of the vectors */
 #define LANES 8
+/* (2^-80)^2: see rejection */
+#define EXACT_TEST_SQUARED 0x1p-160
 /* entry-point statuses (kernels/c_backend.py reads them) */
 #define NO_MEMORY -1
 #define NOT_FINITE_W 1
@@ -401,7 +403,9 @@ static double rejection(const double *u, const double *v, long d, double v_squar
         const double correction = dot(residual, v, d) / v_squared;
         for (long i = 0; i < d; ++i) residual[i] -= correction * v[i];
     }
-    if (exact_multiple(u, v, d))
+    /* only a residual below 2^-80 |u| can be the rounding residue of an exact multiple (about
+     * 1e-33 |u|), so only then is the exact test run */
+    if (dot(residual, residual, d) <= EXACT_TEST_SQUARED * dot(u, u, d) && exact_multiple(u, v, d))
         for (long i = 0; i < d; ++i) residual[i] = 0.0;
     return alpha;
 }
