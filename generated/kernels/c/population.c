@@ -583,7 +583,12 @@ INLINE long pair_block_in_lanes(long first, long rows, long columns, long d, lon
     else
         near += pairs_from_cosines(rows * columns * lanes, 0, cosine, sine, supplement, kappa, c_u, c_e);
     for (long j = 0; j < rows && near > 0; ++j)
-        for (long a = j + 1; a < columns; ++a)
+        for (long a = j + 1; a < columns; ++a) {
+            /* all lanes of the pair tested at once (a vector compare): most have no near pair */
+            int any = 0;
+            for (long n = 0; n < lanes; ++n)
+                any |= fabs(cosine[(j * columns + a) * lanes + n]) > NEAR_PARALLEL_COSINE;
+            if (!any) continue;
             for (long n = 0; n < lanes; ++n) {
                 const long p = (j * columns + a) * lanes + n;
                 if (fabs(cosine[p]) <= NEAR_PARALLEL_COSINE) continue;
@@ -598,6 +603,7 @@ INLINE long pair_block_in_lanes(long first, long rows, long columns, long d, lon
                 TERMS(p);
                 if (a < rows) COPY_PAIR((a * columns + j) * lanes + n, p);
             }
+        }
     for (long j = 0; j < rows; ++j)
         for (long n = 0; n < lanes; ++n) {
             const long p = (j * columns + j) * lanes + n;
