@@ -151,8 +151,8 @@ def near_parallel_angles(u: np.ndarray, v: np.ndarray) -> NearParallel:
     and r = u − αv, α = u·v / v·v, the part of u orthogonal to v (:func:`_scaled_rejection`).
 
     σ = atan2(‖r‖, |α|‖v‖), computed from the rows scaled by powers of two; it keeps the relative
-    accuracy of r, a few ulps down to σ ≈ 1e-30 (the rounding of unit vectors, as in Kahan's
-    formula, would limit it to about 1e-16/σ), and is exactly 0 for exact multiples.  That
+    accuracy of r (the rounding of unit vectors, as in Kahan's formula, would limit it to about
+    1e-16/σ), and is exactly 0 for exact multiples.  That
     relative accuracy is what keeps the terms of a pair near θ = π accurate.
     """
     residual, along, v_squared, exponents = _scaled_rejection(u, v)
@@ -174,10 +174,11 @@ def _scaled_rejection(u: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, ...]:
     """r = u − αv, α = u·v / v·v, for u and v scaled by powers of two (exact; u by 2^-k, k returned
     (n, 1)): r, α, v·v of the scaled rows, and k.
 
-    r is formed with the exact products α·v_i (Dekker) and refined twice by its own projection on v
-    (each refinement divides what is left of the part along v by about 1e16): its error is a few
-    ulps of ‖r‖ until ‖r‖ ≈ 1e-30 ‖u‖, below which an absolute error of order 1e-33 ‖u‖ remains.
-    Rows that are exact multiples (:func:`exact_multiples`; in one dimension always) get r = 0.
+    r is formed with the exact products α·v_i (Dekker) and refined twice by its own projection on v,
+    again subtracted with exact products (each refinement divides what is left of the part along v
+    by about 1e16; a rounded product would leave a residue of about 1e-33 ‖u‖).  Rows that are
+    exact multiples (:func:`exact_multiples`; in one dimension always) get r = 0: their rounding
+    residue stays of order 1e-32 ‖u‖.
     """
     exponents = _scale_exponents(u)
     u, v = np.ldexp(u, -exponents), exactly_scaled(v)
@@ -186,7 +187,8 @@ def _scaled_rejection(u: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, ...]:
     product, error = two_product(along[:, None], v)
     residual = (u - product) - error
     for _ in range(REFINEMENTS):
-        residual -= (np.einsum("ij,ij->i", residual, v) / v_squared)[:, None] * v
+        product, error = two_product((np.einsum("ij,ij->i", residual, v) / v_squared)[:, None], v)
+        residual = (residual - product) - error
     # only a residual below 2^-80 ‖u‖ can be the rounding residue of an exact multiple
     candidates = np.nonzero(np.einsum("ij,ij->i", residual, residual)
                             <= EXACT_TEST_SQUARED * np.einsum("ij,ij->i", u, u))[0]
@@ -265,8 +267,9 @@ def teacher_pairs(student: np.ndarray, teacher: np.ndarray,
             taken[network[close], nearest[close]] = True
     else:
         own = min(K, teachers)
-        # ‖w − w*‖ ≤ D‖w‖ needs w·w* ≥ (1 − D)‖w‖² (as ‖w*‖ ≥ (1 − D)‖w‖): only the students that
-        # pass this cheap test (with room for the rounding of the dot product) are measured
+        # ‖w − w*‖ ≤ D‖w‖ implies w·w* = ‖w‖² − w·(w − w*) ≥ (1 − D)‖w‖² (Cauchy–Schwarz): only
+        # the students that pass this cheap test (with room for the rounding of the dot product)
+        # are measured
         with np.errstate(over="ignore"):  # an overflow (inf) only keeps a student as a candidate
             dots = np.einsum("bkd,bkd->bk", student[:, :own], teacher[:, :own])
             batch, k = np.nonzero(~(dots < (1.0 - PAIRING_DISTANCE - 1e-6) * norms[:, :own] ** 2))

@@ -283,3 +283,24 @@ def test_batch_mixing_paired_and_unpaired_networks(reference, backend):
     expected, _ = reference_gradient(reference, student[1], teacher[1])
     error = np.linalg.norm(gradient[1] - expected)
     assert error <= 1e-12 * np.linalg.norm(expected)
+
+
+NEAR_ANTIPARALLEL = (np.ldexp(13.0 * np.array([23.0, -21.0, 0.0]), -200),
+                     np.ldexp(np.array([-253.0, 231.0, 1e-45]), 200))
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("paired", [False, True])
+def test_near_antiparallel_rows_far_apart_in_norm(reference, backend, paired):
+    """u ≈ −(11/13)·v but not a multiple (π − θ ≈ 1e-47), norms 1e120 apart, alone or next to a
+    paired unit: the rejection's refinements subtract exact products, so π − θ keeps its relative
+    accuracy; a rounded product left a residue of 1e-33 that times ‖u‖ was 7e-2 of the term sums
+    (found by an independent review)."""
+    v, u = NEAR_ANTIPARALLEL
+    student, teacher = np.array([v]), np.array([u])
+    if paired:
+        x = np.array([0.3, -0.2, 0.9])
+        student, teacher = np.array([v, x * (1 + 2.0**-45)]), np.array([u, x])
+    expected, scales = reference_gradient(reference, student, teacher)
+    error = np.max(np.abs(population_gradient(student, teacher, backend=backend) - expected), axis=1)
+    assert np.all(error <= BOUND * scales), error / scales

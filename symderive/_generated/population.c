@@ -390,8 +390,8 @@ static int exact_multiple(const double *u, const double *v, long d)
 
 /* r = u - alpha v, alpha = u.v / v.v (returned), the part of u orthogonal to v, for exactly scaled
  * rows (v non-zero), at any angle (as geometry._scaled_rejection): the products alpha v_i exact
- * (Dekker), refined twice by the projection of r on v; r = 0 for exact multiples (in one
- * dimension always). */
+ * (Dekker), refined twice by the projection of r on v (subtracted with exact products too); r = 0
+ * for exact multiples (in one dimension always). */
 static double rejection(const double *u, const double *v, long d, double v_squared, double *residual)
 {
     const double alpha = dot(u, v, d) / v_squared;
@@ -401,7 +401,10 @@ static double rejection(const double *u, const double *v, long d, double v_squar
     }
     for (int refinement = 0; refinement < REFINEMENTS; ++refinement) {
         const double correction = dot(residual, v, d) / v_squared;
-        for (long i = 0; i < d; ++i) residual[i] -= correction * v[i];
+        for (long i = 0; i < d; ++i) {
+            const double product = correction * v[i];
+            residual[i] = (residual[i] - product) - product_error(correction, v[i], product);
+        }
     }
     /* only a residual below 2^-80 |u| can be the rounding residue of an exact multiple (about
      * 1e-33 |u|), so only then is the exact test run */
