@@ -38,7 +38,12 @@ import numpy as np
 from symderive._generated import population_kernel, terms
 from symderive.geometry import pairwise_angles, row_norms, teacher_pairs, unit_rows
 from symderive.kernels import c_backend
-from symderive.validation import as_float_array, check_option, require_finite, weights_pair
+from symderive.validation import (
+    as_float_array,
+    check_option,
+    require_finite_norms,
+    weights_pair,
+)
 
 BACKENDS = ("auto", "numpy", "c")
 #: "auto" uses C when K·(K + K*)·d is at most this (single networks: C is faster up to K = d ≈ 100)
@@ -85,47 +90,55 @@ def _flat_pair(W, W_star, finite: bool = True):
     return batch, flat_student, flat_teacher
 
 
-def _numpy_units(student: np.ndarray, teacher: np.ndarray):
-    """U = [W; W*] (B, K+K*, d), its norms, unit rows and signs (+1 students, −1 teachers)."""
+def _numpy_units(student: np.ndarray, teacher: np.ndarray, validate: bool):
+    """U = [W; W*] (B, K+K*, d), its norms, unit rows and signs (+1 students, −1 teachers); if
+    ``validate``, ValueError for non-finite norms (see :func:`_numpy_gradient`)."""
     teacher = np.broadcast_to(teacher, (student.shape[0],) + teacher.shape[1:])
     units = np.concatenate([student, teacher], axis=-2)
     norms = row_norms(units)
+    if validate:
+        K = student.shape[-2]
+        require_finite_norms(student, norms[:, :K], "W")
+        require_finite_norms(teacher, norms[:, K:], "W_star")
     signs = np.concatenate([np.ones(student.shape[-2]), -np.ones(teacher.shape[-2])])
     return units, norms, unit_rows(units, norms), signs
 
 
-def _loss(student: np.ndarray, teacher: np.ndarray, backend: str) -> np.ndarray:
+def _loss(student: np.ndarray, teacher: np.ndarray, backend: str,
+          validate: bool = True) -> np.ndarray:
+    """The loss on either backend; ``validate`` as in :func:`_gradient`."""
     if backend == "c":
         loss = np.empty(student.shape[0])
         c_backend.run_batched("symderive_loss", student, teacher, [loss])
         return loss
-    return population_kernel.population_loss(*_numpy_units(student, teacher))
+    return population_kernel.population_loss(*_numpy_units(student, teacher, validate))
 
 
 def _gradient(student: np.ndarray, teacher: np.ndarray, backend: str,
-              finite_checked: bool = True) -> np.ndarray:
-    """The gradient on either backend; unless ``finite_checked``, non-finite weights raise
-    ValueError here (the C kernel checks them itself, the NumPy path from the row norms)."""
+              validate: bool = True) -> np.ndarray:
+    """The gradient on either backend; weights that are not finite, or whose row norms overflow,
+    raise ValueError (the C kernel checks them itself, the NumPy path from the row norms, unless
+    not ``validate``: the descent loop, which reports diverging networks itself)."""
     if backend == "c":
         gradient = np.empty_like(student)
         c_backend.run_batched("symderive_gradient", student, teacher, [gradient])
         return gradient
-    return _numpy_gradient(student, teacher, finite_checked)
+    return _numpy_gradient(student, teacher, validate)
 
 
-def _numpy_gradient(student: np.ndarray, teacher: np.ndarray, finite_checked: bool) -> np.ndarray:
+def _numpy_gradient(student: np.ndarray, teacher: np.ndarray, validate: bool) -> np.ndarray:
     """The NumPy kernel's unpaired gradient, or its paired one when a student is paired with a
     teacher (:func:`symderive.geometry.teacher_pairs`).
 
-    Unless ``finite_checked``, the inputs are checked here, from their row norms (a pass over the
-    weights saved): row_norms is finite for every finite row and NaN or inf for any other.
+    If ``validate``, the inputs are checked here, from their row norms (a pass over the weights
+    saved): row_norms is NaN or inf for a row with a NaN or inf, and inf for a row whose norm
+    overflows.
     """
     K = student.shape[-2]
     student_norms, teacher_norms = row_norms(student), row_norms(teacher)
-    if not finite_checked and not np.all(np.isfinite(student_norms)):
-        require_finite(student, "W")
-    if not finite_checked and not np.all(np.isfinite(teacher_norms)):
-        require_finite(teacher, "W_star")
+    if validate:
+        require_finite_norms(student, student_norms, "W")
+        require_finite_norms(teacher, teacher_norms, "W_star")
     teacher = np.broadcast_to(teacher, (student.shape[0],) + teacher.shape[1:])
     norms = np.concatenate([student_norms, np.broadcast_to(teacher_norms, teacher.shape[:-1])],
                            axis=-1)
@@ -138,7 +151,7 @@ def _numpy_gradient(student: np.ndarray, teacher: np.ndarray, finite_checked: bo
         if not paired.all():
             gradient[~paired] = _unpaired_gradient(student[~paired], teacher[~paired],
                                                    norms[~paired])
-        units, _, directions, signs = _numpy_units(student[paired], teacher[paired])
+        units, _, directions, signs = _numpy_units(student[paired], teacher[paired], False)
         gradient[paired] = population_kernel.paired_gradient(units, norms[paired], directions,
                                                              signs, K, pairs[paired])
     gradient[norms[:, :K] == 0] = 0.0
@@ -161,11 +174,8 @@ def population_loss(W, W_star, backend: str = "auto") -> np.ndarray | float:
     Closed form: the double sum of the arc-cosine kernel over signed units (see the module doc).
     """
     batch, student, teacher = _flat_pair(W, W_star, finite=False)
-    chosen = _choose_backend(backend, *_sizes(student, teacher))
-    if chosen == "numpy":  # the C kernel checks this itself
-        require_finite(student, "W")
-        require_finite(teacher, "W_star")
-    loss = _loss(student, teacher, chosen).reshape(batch)
+    loss = _loss(student, teacher, _choose_backend(backend, *_sizes(student, teacher)))
+    loss = loss.reshape(batch)
     return loss[()] if loss.ndim == 0 else loss
 
 
@@ -176,8 +186,7 @@ def population_gradient(W, W_star, backend: str = "auto") -> np.ndarray:
     row of W (see the module doc).
     """
     batch, student, teacher = _flat_pair(W, W_star, finite=False)
-    gradient = _gradient(student, teacher, _choose_backend(backend, *_sizes(student, teacher)),
-                         finite_checked=False)
+    gradient = _gradient(student, teacher, _choose_backend(backend, *_sizes(student, teacher)))
     return gradient.reshape(batch + student.shape[1:])
 
 
@@ -209,7 +218,7 @@ def _numpy_descent(student, teacher, lr, steps, tol):
     with np.errstate(over="ignore", invalid="ignore"):  # a diverging network is reported below
         for step in range(steps + 1):
             shared = teacher if teacher.shape[0] == 1 else teacher[active]
-            gradient = _gradient(weights[active], shared, "numpy")
+            gradient = _gradient(weights[active], shared, "numpy", validate=False)
             norms = row_norms(gradient.reshape(active.size, -1))
             gradient_norm[active] = norms
             moving = (norms > tol) & (step < steps) & np.isfinite(norms)
@@ -218,7 +227,7 @@ def _numpy_descent(student, teacher, lr, steps, tol):
                 break
             weights[active] -= lr * gradient[moving]
             taken[active] += 1
-        return weights, _loss(weights, teacher, "numpy"), taken, gradient_norm
+        return weights, _loss(weights, teacher, "numpy", validate=False), taken, gradient_norm
 
 
 def gradient_descent(W0, W_star, lr: float, steps: int, tol: float = 0.0,

@@ -30,6 +30,18 @@ def not_finite_error(name: str) -> ValueError:
     return ValueError(f"{name} contains NaN or infinite entries")
 
 
+def norm_overflow_error(name: str) -> ValueError:
+    return ValueError(f"{name} has a row whose norm overflows float64 (entries near 1e308); "
+                      "rescale the weights")
+
+
+def require_finite_norms(rows: np.ndarray, norms: np.ndarray, name: str) -> None:
+    """ValueError unless the row norms are finite: naming non-finite entries, else the overflow."""
+    if not np.all(np.isfinite(norms)):
+        require_finite(rows, name)
+        raise norm_overflow_error(name)
+
+
 def weights_pair(W, W_star, finite: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """Student and teacher weights, shapes (..., K, d) and (..., K*, d), with the same d (finite
     unless ``finite`` is False, as in :func:`as_float_array`)."""

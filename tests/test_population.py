@@ -261,3 +261,18 @@ def test_exact_multiples_are_decided_exactly():
     nudged[:, 2] = np.nextafter(nudged[:, 2], np.inf)
     assert not np.any(exact_multiples(nudged, v))
     assert np.all(exact_multiples(u[:, :1], v[:, :1]))  # one dimension: always
+
+
+@pytest.mark.parametrize("backend", ["numpy", "c"])
+@pytest.mark.parametrize("where", ["W", "W_star"])
+def test_rows_whose_norm_overflows_are_named(backend, where):
+    """Finite entries whose row norm exceeds the float64 range: a ValueError naming the array (not
+    a silent NaN); entries of 1e154 (squares overflow, the norm does not) are fine."""
+    weights = {"W": np.ones((3, 4)), "W_star": np.full((2, 4), 0.5)}
+    weights[where][-1] = 1e308
+    for function in (symderive.population_gradient, symderive.population_loss):
+        with pytest.raises(ValueError, match=f"^{where} has a row whose norm overflows"):
+            function(weights["W"], weights["W_star"], backend=backend)
+    weights[where][-1] = 1e154
+    assert np.all(np.isfinite(symderive.population_gradient(weights["W"], weights["W_star"],
+                                                            backend=backend)))

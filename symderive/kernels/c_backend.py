@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from symderive.threads import cores, run_parts
-from symderive.validation import not_finite_error
+from symderive.validation import norm_overflow_error, not_finite_error
 
 #: -fno-math-errno lets sqrt be one instruction (errno is never read), -fno-trapping-math lets the
 #: branch-free loops vectorize; neither changes a result.  -ffp-contract=off keeps a·b − p from
@@ -43,9 +43,9 @@ THREAD_THRESHOLD = 20_000
 #: the kernel evaluates small networks this many at a time (LANES in templates/c/population.c.j2);
 #: the threads' slices start at multiples of it so that only the last one has networks left over
 LANES = 8
-#: entry-point statuses (rendered into the C source): the workspace could not be allocated, or an
-#: entry of W / W* is NaN or infinite (bits, nothing computed)
-NO_MEMORY, NOT_FINITE_W, NOT_FINITE_W_STAR = -1, 1, 2
+#: entry-point statuses (rendered into the C source): the workspace could not be allocated, or (bits,
+#: nothing computed) an entry of W / W* is NaN or infinite, or a row's norm overflows
+NO_MEMORY, NOT_FINITE_W, NOT_FINITE_W_STAR, NORM_OVERFLOW_W, NORM_OVERFLOW_W_STAR = -1, 1, 2, 4, 8
 
 
 class KernelUnavailableError(RuntimeError):
@@ -148,7 +148,7 @@ def run_batched(name: str, student: np.ndarray, teacher: np.ndarray, outputs: li
 
     ``outputs`` are C-contiguous arrays with the networks on the first axis (filled in place); for
     ``symderive_descent`` the student array itself is updated in place as well.  The kernel checks
-    that the weights are finite (ValueError naming W or W_star otherwise).
+    that the weights are finite, with finite row norms (ValueError naming W or W_star otherwise).
     """
     function = getattr(library(), name)
     networks, K, d = student.shape
@@ -165,6 +165,9 @@ def run_batched(name: str, student: np.ndarray, teacher: np.ndarray, outputs: li
     statuses = run_parts(call, _slices(networks, K * (K + Ks)))
     if NO_MEMORY in statuses:
         raise MemoryError("the C kernel could not allocate its workspace")
-    for bit, array in ((NOT_FINITE_W, "W"), (NOT_FINITE_W_STAR, "W_star")):
+    for bit, error in ((NOT_FINITE_W, not_finite_error("W")),
+                       (NOT_FINITE_W_STAR, not_finite_error("W_star")),
+                       (NORM_OVERFLOW_W, norm_overflow_error("W")),
+                       (NORM_OVERFLOW_W_STAR, norm_overflow_error("W_star"))):
         if any(status & bit for status in statuses):
-            raise not_finite_error(array)
+            raise error

@@ -46,6 +46,8 @@
 #define NO_MEMORY -1
 #define NOT_FINITE_W 1
 #define NOT_FINITE_W_STAR 2
+#define NORM_OVERFLOW_W 4
+#define NORM_OVERFLOW_W_STAR 8
 /* the lane path is taken for d <= SMALL_DIMENSION and LANE_PAIRS_LOW <= K (K + K*) <= LANE_PAIRS_HIGH
  * (where it measured faster: below, the networks are too small to repay the transposes; above, the
  * per-network loops are long enough to fill the vectors by themselves) */
@@ -960,21 +962,32 @@ static void lane_gradients(long K, long Ks, long d, const double *W, const doubl
 #undef SMALL
 }
 
-/* Whether all count entries are finite (|x| <= DBL_MAX fails for NaN and +-inf). */
-static int all_finite(const double *x, long count)
+/* Whether every entry is at most limit in magnitude (false for NaN and +-inf). */
+static int all_below(const double *x, long count, double limit)
 {
-    int finite = 1;
-    for (long i = 0; i < count; ++i) finite &= fabs(x[i]) <= DBL_MAX;
-    return finite;
+    int below = 1;
+    for (long i = 0; i < count; ++i) below &= fabs(x[i]) <= limit;
+    return below;
 }
 
-/* The entry points' status for non-finite input: NOT_FINITE_W if an entry of W is NaN or +-inf,
- * plus NOT_FINITE_W_STAR for W* (the caller names the array); they then compute nothing. */
+/* not_finite if an entry of the rows is NaN or +-inf, else overflow if a row's norm exceeds DBL_MAX
+ * (only a row with an entry above DBL_MAX / sqrt(d) can: only then are norms computed). */
+static int rows_status(const double *x, long rows, long d, int not_finite, int overflow)
+{
+    if (all_below(x, rows * d, DBL_MAX / sqrt((double)d))) return 0;
+    if (!all_below(x, rows * d, DBL_MAX)) return not_finite;
+    for (long r = 0; r < rows; ++r)
+        if (!(row_norm(x + r * d, d) <= DBL_MAX)) return overflow;
+    return 0;
+}
+
+/* The entry points' status for input they cannot evaluate (the caller names the array): the
+ * NOT_FINITE_ bits for NaN or +-inf entries, the NORM_OVERFLOW_ bits for rows whose norm overflows. */
 static int input_status(long B, long K, long Ks, long d, const double *W, const double *Ws,
                         long teacher_stride)
 {
-    return (all_finite(W, B * K * d) ? 0 : NOT_FINITE_W)
-        | (all_finite(Ws, (teacher_stride ? B : 1) * Ks * d) ? 0 : NOT_FINITE_W_STAR);
+    return rows_status(W, B * K, d, NOT_FINITE_W, NORM_OVERFLOW_W)
+        | rows_status(Ws, (teacher_stride ? B : 1) * Ks, d, NOT_FINITE_W_STAR, NORM_OVERFLOW_W_STAR);
 }
 
 /* Entry points: 0 on success, NO_MEMORY if the workspace cannot be allocated, else input_status. */
