@@ -20,8 +20,8 @@ define its gradient to be zero, which is what automatic differentiation of sampl
 (relu′(0) = 0).  Consequently a zero row stays zero under gradient descent: re-initialise it if that
 is not wanted.  Zero teacher rows contribute nothing.
 
-Backends: ``"numpy"`` evaluates the generated NumPy kernel (Gram matrices, BLAS, blocks of pairs,
-element-wise chunks over the cores); ``"c"`` the generated C kernel, compiled at first use
+Backends: ``"numpy"`` evaluates the generated NumPy kernel (Gram matrices, BLAS, blocks of pairs);
+``"c"`` the generated C kernel, compiled at first use
 (:mod:`symderive.kernels.c_backend`), the batch split over the cores, small networks eight at a
 time (one per vector lane), others one at a time; ``"auto"`` takes C for small networks
 (K·(K+K*)·d ≤ C_WORK_LIMIT, where per-call overhead dominates NumPy) and NumPy otherwise, and falls

@@ -139,14 +139,14 @@ def test_gradient_within_1e13_of_term_sums(reference, pair):
 
 @given(networks())
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-def test_numpy_gradient_split_into_row_blocks_chunks_and_threads(reference, pair):
+def test_numpy_gradient_split_into_row_blocks_and_chunks(reference, pair):
     """The NumPy kernel as it runs for big networks: rows split into blocks (each with its own
-    offset of the diagonal), blocks into chunks, chunks over the cores; here with the smallest
-    sizes, so that small networks take every split."""
+    offset of the diagonal), blocks into chunks; here with the smallest sizes, so that small
+    networks take every split."""
     W, W_star = pair
     expected, scales = reference_gradient(reference, W, W_star)
     with pytest.MonkeyPatch.context() as patch:
-        for name, value in (("BLOCK_PAIRS", 8), ("CHUNK_PAIRS", 2), ("THREADED_PAIRS", 0)):
+        for name, value in (("BLOCK_PAIRS", 8), ("CHUNK_PAIRS", 2)):
             patch.setattr(population_kernel, name, value)
         gradient = population_gradient(W, W_star, backend="numpy")
     error = np.max(np.abs(gradient - expected), axis=1)

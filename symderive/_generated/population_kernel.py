@@ -13,7 +13,7 @@ The pairwise terms are printed by SymPy from the derivations arccos_kernel and e
 (common subexpressions eliminated; 17 operations in the term blocks, sympy.count_ops).
 Pairs are evaluated in blocks of at most BLOCK_PAIRS, so the extra memory is O(BLOCK_PAIRS + M·d)
 and the heavy work is two matrix products per block (BLAS); no K×M×d temporaries.  The element-wise
-work on a block runs in chunks of CHUNK_PAIRS pairs, spread over the cores for big blocks.
+work on a block runs in chunks of CHUNK_PAIRS pairs.
 """
 
 import numpy
@@ -25,14 +25,11 @@ from symderive.geometry import (
     rejections,
     supplement_angles,
 )
-from symderive.threads import cores, run_parts
 
 #: pairs per matrix product: larger blocks keep BLAS efficient, and bound the memory
 BLOCK_PAIRS = 1 << 22
 #: pairs per element-wise pass: small enough for the temporaries to stay in cache
 CHUNK_PAIRS = 1 << 17
-#: blocks with at least this many pairs spread their element-wise passes over the cores
-THREADED_PAIRS = 1 << 18
 #: c_u = U_SLOPE·ψ and c_e = E_SLOPE·sin θ: the printed terms are proportional to ψ and to sin θ
 #: (the codegen checks it), which population_gradient's unpaired path relies on
 U_SLOPE = (1/2)/numpy.pi
@@ -138,43 +135,38 @@ def _coefficient_passes(coefficients, column_scales, e_weights, offset):
 
     Where |c| ≤ SUPPLEMENT_NEAR_COSINE: ψ = π/2 + arcsin(c) ∈ [0.45, 2.69], accurate to about 2.3
     times the error of c, as atan2 in :func:`symderive.geometry.supplement_angles`, and
-    sin θ = √(1 − c²).  A unit with itself: ψ = π, sin θ = 0.  Chunk by chunk, over the cores for
-    big blocks (NumPy's ufuncs release the GIL).  Returns the (network, row, column) indices of the
-    pairs with 1 − c² < NEAR_SINE_SQUARED, or None: their coefficients are left meaningless (NaN
-    possibly) and their e-terms out of the e-sums (see :func:`_near_pair_terms`).
+    sin θ = √(1 − c²).  A unit with itself: ψ = π, sin θ = 0.  Chunk by chunk (one thread: spread
+    over two cores the passes measured no faster, the second core being taken by BLAS's own
+    threads, which keep spinning for a while after each product).  Returns the (network, row,
+    column) indices of the pairs with 1 − c² < NEAR_SINE_SQUARED, or None: their coefficients are
+    left meaningless (NaN possibly) and their e-terms out of the e-sums (see
+    :func:`_near_pair_terms`).
     """
     pieces = list(chunks(*coefficients.shape))
-
-    def passes(part):
-        found = []
-        sine = numpy.empty_like(coefficients[:, part[0]])
-        with numpy.errstate(invalid="ignore"):
-            for chunk in part:
-                values, squares = coefficients[:, chunk], sine[:, :chunk.stop - chunk.start]
-                own = offset + chunk.start
-                numpy.multiply(values, values, out=squares)
-                numpy.subtract(1.0, squares, out=squares)
-                own_squares = own_pairs(squares, own)
-                own_squares[...] = 1.0
-                near = squares < NEAR_SINE_SQUARED if squares.min() < NEAR_SINE_SQUARED else None
-                numpy.sqrt(squares, out=squares)
-                own_squares[...] = 0.0
-                if near is not None:
-                    batch, row, column = numpy.nonzero(near)
-                    found.append((batch, row + chunk.start, column))
-                    squares[near] = 0.0
-                e_sums = numpy.einsum("bja,ba->bj", squares, e_weights)
-                numpy.arcsin(values, out=values)
-                values += 0.5 * numpy.pi
-                values *= column_scales[:, None, :]
-                diagonal = own_pairs(values, own)
-                diagonal[...] = numpy.pi * column_scales[:, own:own + diagonal.shape[-1]]
-                diagonal += e_sums[:, :diagonal.shape[-1]]
-        return found
-
-    threads = min(cores(), len(pieces)) if coefficients.size >= THREADED_PAIRS else 1
-    found = [index for part in run_parts(passes, [pieces[k::threads] for k in range(threads)])
-             for index in part]
+    found = []
+    sine = numpy.empty_like(coefficients[:, pieces[0]])
+    with numpy.errstate(invalid="ignore"):
+        for chunk in pieces:
+            values, squares = coefficients[:, chunk], sine[:, :chunk.stop - chunk.start]
+            own = offset + chunk.start
+            numpy.multiply(values, values, out=squares)
+            numpy.subtract(1.0, squares, out=squares)
+            own_squares = own_pairs(squares, own)
+            own_squares[...] = 1.0
+            near = squares < NEAR_SINE_SQUARED if squares.min() < NEAR_SINE_SQUARED else None
+            numpy.sqrt(squares, out=squares)
+            own_squares[...] = 0.0
+            if near is not None:
+                batch, row, column = numpy.nonzero(near)
+                found.append((batch, row + chunk.start, column))
+                squares[near] = 0.0
+            e_sums = numpy.einsum("bja,ba->bj", squares, e_weights)
+            numpy.arcsin(values, out=values)
+            values += 0.5 * numpy.pi
+            values *= column_scales[:, None, :]
+            diagonal = own_pairs(values, own)
+            diagonal[...] = numpy.pi * column_scales[:, own:own + diagonal.shape[-1]]
+            diagonal += e_sums[:, :diagonal.shape[-1]]
     return tuple(numpy.concatenate(axis) for axis in zip(*found, strict=True)) if found else None
 
 
