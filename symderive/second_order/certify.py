@@ -109,9 +109,11 @@ def _hessian_enclosure(box: list, teacher: list) -> tuple[np.ndarray, np.ndarray
     norms = [bounds(unit.norm)[0] for unit in exact.units(iv, box, [])]
     blocks = {(j, a): MidRad(np.eye(d) / 2 if j == a else np.zeros((d, d)), np.zeros((d, d)))
               for j in range(count) for a in range(count)}
-    sines = []
+    sines, directions = [], {}
     for term in exact.hessian_terms(iv, box, teacher):
-        e, n = MidRad.from_intervals(term.e), MidRad.from_intervals(term.n)
+        if term.j not in directions:  # e is the student's direction, the same in all its pairs
+            directions[term.j] = MidRad.from_intervals(term.e)
+        e, n = directions[term.j], MidRad.from_intervals(term.n)
         sines.append(bounds(term.sine)[0])
         blocks[term.j, term.j] = blocks[term.j, term.j] + _block(term.self_coefficients, e, n)
         if term.cross_coefficients is not None:
