@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from symderive.engine.model import DerivationResult
-from symderive.kernels.codegen import render_c, render_numpy
+from symderive.kernels.codegen import render_kernels
 
 FILES = {
     "c": ("generated/kernels/c/population.c", "symderive/_generated/population.c"),
@@ -21,5 +21,5 @@ FILES = {
 
 
 def emit(results: Mapping[str, DerivationResult]) -> dict[str, bytes]:
-    rendered = {"c": render_c(results).encode(), "numpy": render_numpy(results).encode()}
-    return {path: rendered[backend] for backend, paths in FILES.items() for path in paths}
+    rendered = render_kernels(results)
+    return {path: rendered[backend].encode() for backend, paths in FILES.items() for path in paths}

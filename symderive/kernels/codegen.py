@@ -114,13 +114,12 @@ def supplement_terms(results: Mapping[str, DerivationResult]) -> dict[str, sympy
             for name, (expr, _doc) in pairwise_terms(results).items()}
 
 
-def gradient_slopes(results: Mapping[str, DerivationResult]) -> dict[str, sympy.Expr]:
-    """c_u/ψ and c_e/sin θ, refused unless both are constants.
+def gradient_slopes(terms: Mapping[str, sympy.Expr]) -> dict[str, sympy.Expr]:
+    """c_u/ψ and c_e/sin θ of the supplement_terms, refused unless both are constants.
 
     The NumPy kernel's unpaired gradient assembles Σ_a s_a c_u(θ_ja) u_a from arcsin(cos θ) = ψ − π/2
     and Σ_a s_a ‖u_a‖ c_e(θ_ja) from sin θ, which needs c_u ∝ ψ and c_e ∝ sin θ.
     """
-    terms = supplement_terms(results)
     slopes = {}
     for key, name, variable in (("u", "gating_u_coefficient", SUPPLEMENT),
                                 ("e", "gating_e_coefficient", SIN)):
@@ -131,9 +130,9 @@ def gradient_slopes(results: Mapping[str, DerivationResult]) -> dict[str, sympy.
     return slopes
 
 
-def term_blocks(results: Mapping[str, DerivationResult]) -> tuple[TermBlock, ...]:
-    """The term groups of :data:`GROUPS` and the difference block, each reduced with cse."""
-    terms = supplement_terms(results)
+def term_blocks(terms: Mapping[str, sympy.Expr]) -> tuple[TermBlock, ...]:
+    """The term groups of :data:`GROUPS` and the difference block of the supplement_terms, each
+    reduced with cse."""
     blocks = [_block(group, ARGUMENTS, {name: terms[name] for name in names})
               for group, names in GROUPS.items()]
     symbols = (*ARGUMENTS, NORM)
@@ -165,12 +164,19 @@ def _environment(backend: str) -> jinja2.Environment:
     )
 
 
-def render_c(results: Mapping[str, DerivationResult]) -> str:
+def render_kernels(results: Mapping[str, DerivationResult]) -> dict[str, str]:
+    """{"c": the C99 source, "numpy": the NumPy module}, from one reduction of the derived terms."""
+    terms = supplement_terms(results)
+    blocks = term_blocks(terms)
+    return {"c": render_c(blocks), "numpy": render_numpy(blocks, gradient_slopes(terms))}
+
+
+def render_c(reduced: tuple[TermBlock, ...]) -> str:
     """The C99 kernel source (templates/c/population.c.j2)."""
     if not PAIRING_COSINE > SUPPLEMENT_NEAR_COSINE:
         raise ValueError("the C kernel's pairing test needs "
                          "PAIRING_COSINE > SUPPLEMENT_NEAR_COSINE")
-    blocks = [_printed(block, C99CodePrinter()) for block in term_blocks(results)]
+    blocks = [_printed(block, C99CodePrinter()) for block in reduced]
     return _environment("c").get_template("population.c.j2").render(
         header=HEADER, blocks={block["name"]: block for block in blocks},
         operations=sum(block["operations"] for block in blocks),
@@ -186,12 +192,12 @@ def render_c(results: Mapping[str, DerivationResult]) -> str:
     )
 
 
-def render_numpy(results: Mapping[str, DerivationResult]) -> str:
+def render_numpy(reduced: tuple[TermBlock, ...], slopes: Mapping[str, sympy.Expr]) -> str:
     """The NumPy kernel module (templates/numpy/population_kernel.py.j2)."""
     printer = NumPyPrinter({"fully_qualified_modules": True})
-    blocks = [_printed(block, printer) for block in term_blocks(results)]
+    blocks = [_printed(block, printer) for block in reduced]
     return _environment("numpy").get_template("population_kernel.py.j2").render(
         header=HEADER, blocks={block["name"]: block for block in blocks},
         operations=sum(block["operations"] for block in blocks),
-        slopes={key: printer.doprint(slope) for key, slope in gradient_slopes(results).items()},
+        slopes={key: printer.doprint(slope) for key, slope in slopes.items()},
     )
