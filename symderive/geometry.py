@@ -57,10 +57,10 @@ def row_norms(rows: np.ndarray) -> np.ndarray:
     return norms
 
 
-def unit_rows(rows: np.ndarray, norms: np.ndarray) -> np.ndarray:
-    """rows / norms, with zero rows left as zero."""
+def unit_rows(rows: np.ndarray, norms: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """rows / norms, with zero rows left as zero (written to ``out`` if given)."""
     safe = np.where(norms > 0, norms, 1.0)
-    return rows / safe[..., None]
+    return np.divide(rows, safe[..., None], out=out)
 
 
 def pairwise_angles(left: np.ndarray, right: np.ndarray, cosine: np.ndarray | None = None,

@@ -90,16 +90,26 @@ def _flat_pair(W, W_star, finite: bool = True):
     return batch, flat_student, flat_teacher
 
 
-def _numpy_units(student: np.ndarray, teacher: np.ndarray, validate: bool):
-    """U = [W; W*] (B, K+K*, d), its norms, unit rows and signs (+1 students, −1 teachers); if
-    ``validate``, ValueError for non-finite norms (see :func:`_numpy_gradient`)."""
+def _unit_norms(student: np.ndarray, teacher: np.ndarray, validate: bool) -> np.ndarray:
+    """The norms (B, K + K*) of the units [W; W*] (teacher (1 or B, K*, d) broadcast).
+
+    If ``validate``, the weights are checked here, from these norms (a pass over the weights
+    saved): row_norms is NaN or inf for a row with a NaN or inf, and inf for a row whose norm
+    overflows (ValueError naming W or W_star).
+    """
+    student_norms, teacher_norms = row_norms(student), row_norms(teacher)
+    if validate:
+        require_finite_norms(student, student_norms, "W")
+        require_finite_norms(teacher, teacher_norms, "W_star")
+    teacher_norms = np.broadcast_to(teacher_norms, (student.shape[0], teacher.shape[-2]))
+    return np.concatenate([student_norms, teacher_norms], axis=-1)
+
+
+def _numpy_units(student: np.ndarray, teacher: np.ndarray, norms: np.ndarray):
+    """U = [W; W*] (B, K+K*, d), its norms (from :func:`_unit_norms`), unit rows and signs (+1
+    students, −1 teachers)."""
     teacher = np.broadcast_to(teacher, (student.shape[0],) + teacher.shape[1:])
     units = np.concatenate([student, teacher], axis=-2)
-    norms = row_norms(units)
-    if validate:
-        K = student.shape[-2]
-        require_finite_norms(student, norms[:, :K], "W")
-        require_finite_norms(teacher, norms[:, K:], "W_star")
     signs = np.concatenate([np.ones(student.shape[-2]), -np.ones(teacher.shape[-2])])
     return units, norms, unit_rows(units, norms), signs
 
@@ -111,7 +121,8 @@ def _loss(student: np.ndarray, teacher: np.ndarray, backend: str,
         loss = np.empty(student.shape[0])
         c_backend.run_batched("symderive_loss", student, teacher, [loss])
         return loss
-    return population_kernel.population_loss(*_numpy_units(student, teacher, validate))
+    norms = _unit_norms(student, teacher, validate)
+    return population_kernel.population_loss(*_numpy_units(student, teacher, norms))
 
 
 def _gradient(student: np.ndarray, teacher: np.ndarray, backend: str,
@@ -128,20 +139,10 @@ def _gradient(student: np.ndarray, teacher: np.ndarray, backend: str,
 
 def _numpy_gradient(student: np.ndarray, teacher: np.ndarray, validate: bool) -> np.ndarray:
     """The NumPy kernel's unpaired gradient, or its paired one when a student is paired with a
-    teacher (:func:`symderive.geometry.teacher_pairs`).
-
-    If ``validate``, the inputs are checked here, from their row norms (a pass over the weights
-    saved): row_norms is NaN or inf for a row with a NaN or inf, and inf for a row whose norm
-    overflows.
-    """
+    teacher (:func:`symderive.geometry.teacher_pairs`); ``validate`` as in :func:`_unit_norms`."""
     K = student.shape[-2]
-    student_norms, teacher_norms = row_norms(student), row_norms(teacher)
-    if validate:
-        require_finite_norms(student, student_norms, "W")
-        require_finite_norms(teacher, teacher_norms, "W_star")
+    norms = _unit_norms(student, teacher, validate)
     teacher = np.broadcast_to(teacher, (student.shape[0],) + teacher.shape[1:])
-    norms = np.concatenate([student_norms, np.broadcast_to(teacher_norms, teacher.shape[:-1])],
-                           axis=-1)
     pairs = teacher_pairs(student, teacher, norms[:, :K])
     if pairs is None:
         gradient = _unpaired_gradient(student, teacher, norms)
@@ -151,9 +152,8 @@ def _numpy_gradient(student: np.ndarray, teacher: np.ndarray, validate: bool) ->
         if not paired.all():
             gradient[~paired] = _unpaired_gradient(student[~paired], teacher[~paired],
                                                    norms[~paired])
-        units, _, directions, signs = _numpy_units(student[paired], teacher[paired], False)
-        gradient[paired] = population_kernel.paired_gradient(units, norms[paired], directions,
-                                                             signs, K, pairs[paired])
+        gradient[paired] = population_kernel.paired_gradient(
+            *_numpy_units(student[paired], teacher[paired], norms[paired]), K, pairs[paired])
     gradient[norms[:, :K] == 0] = 0.0
     return gradient
 
@@ -163,8 +163,7 @@ def _unpaired_gradient(student: np.ndarray, teacher: np.ndarray, norms: np.ndarr
     K = student.shape[-2]
     directions = np.empty(norms.shape + student.shape[-1:])
     for rows, part in ((slice(0, K), student), (slice(K, None), teacher)):
-        np.divide(part, np.where(norms[:, rows] > 0, norms[:, rows], 1.0)[..., None],
-                  out=directions[:, rows])
+        unit_rows(part, norms[:, rows], out=directions[:, rows])
     return population_kernel.unpaired_gradient(student, teacher, norms, directions)
 
 
