@@ -152,8 +152,8 @@ def near_parallel_angles(u: np.ndarray, v: np.ndarray) -> NearParallel:
 
     σ = atan2(‖r‖, |α|‖v‖), computed from the rows scaled by powers of two; it keeps the relative
     accuracy of r (the rounding of unit vectors, as in Kahan's formula, would limit it to about
-    1e-16/σ), and is exactly 0 for exact multiples.  That
-    relative accuracy is what keeps the terms of a pair near θ = π accurate.
+    1e-16/σ), and is exactly 0 for exact multiples.  That relative accuracy is what keeps the
+    terms of a pair near θ = π accurate.
     """
     residual, along, v_squared, exponents = _scaled_rejection(u, v)
     height = np.linalg.norm(residual, axis=-1)

@@ -258,8 +258,8 @@ def pair_corrections(coefficients, e_terms, geometry, e, units, norms, replaced,
     p* = ρ cos θ*, q* = ρ sin θ*, Δq = (2(a − p Δp) − (b − Δp²))/(q + q*) where (q + q*)² ≥ ‖D‖,
     else q − q* (both relatively accurate there); w_k parallel to e_j (q = 0, as for the student's
     own row): Δq = −‖D − Δp e_j‖, the part of δ across w_k from the vectors (:func:`rejections`:
-    exact zero when δ is along w_k, not a rounding residue of e_j).  (y, x) = (p* Δq − q* Δp, p p* + q q*), Δθ = atan2(y, x)
-    (|Δθ| < π/2 for a paired teacher); with h = Δθ/2: sin h = y/√(2r(r + x)),
+    exact zero when δ is along w_k, not a rounding residue of e_j).
+    (y, x) = (p* Δq − q* Δp, p p* + q q*), Δθ = atan2(y, x) (|Δθ| < π/2 for a paired teacher); with h = Δθ/2: sin h = y/√(2r(r + x)),
     cos h = √((r + x)/(2r)), r = ‖(x, y)‖, Δsin θ = 2 cos(θ* + h) sin h and
     Δcos θ = −2 sin(θ* + h) sin h expanded with cos θ*, sin θ*; Δ‖u‖ = ‖w‖(2a − b)/(1 + ρ).
     """
