@@ -165,9 +165,9 @@ def run_batched(name: str, student: np.ndarray, teacher: np.ndarray, outputs: li
     statuses = run_parts(call, _slices(networks, K * (K + Ks)))
     if NO_MEMORY in statuses:
         raise MemoryError("the C kernel could not allocate its workspace")
-    for bit, error in ((NOT_FINITE_W, not_finite_error("W")),
-                       (NOT_FINITE_W_STAR, not_finite_error("W_star")),
-                       (NORM_OVERFLOW_W, norm_overflow_error("W")),
-                       (NORM_OVERFLOW_W_STAR, norm_overflow_error("W_star"))):
+    for bit, error, array in ((NOT_FINITE_W, not_finite_error, "W"),
+                              (NOT_FINITE_W_STAR, not_finite_error, "W_star"),
+                              (NORM_OVERFLOW_W, norm_overflow_error, "W"),
+                              (NORM_OVERFLOW_W_STAR, norm_overflow_error, "W_star")):
         if any(status & bit for status in statuses):
-            raise error
+            raise error(array)
