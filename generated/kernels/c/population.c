@@ -12,7 +12,7 @@
  * are printed by SymPy from the derivations arccos_kernel and expected_gating with theta = pi - psi
  * (common subexpressions eliminated): 17 operations in the term blocks (sympy.count_ops).
  *
- * Angles: psi = atan2(sqrt(1 - c^2), -c) from the cosine c of the unit rows where |c| <= 0.9.  For
+ * Angles: psi = atan2(sqrt(1 - c^2), -c) from the cosine c of the unit rows where |c| <= 0.95.  For
  * near-parallel pairs the small angle sigma = min(theta, pi - theta) comes from the part r of u
  * orthogonal to v, formed with exact products (Dekker) and refined twice, so sigma and hence psi near
  * theta = pi keep their relative accuracy.  Entry points return 0, or -1 when the workspace cannot
@@ -27,7 +27,7 @@
 #ifndef M_PI /* the SymPy C99 printer writes pi as M_PI, which strict C99 does not define */
 #define M_PI 3.141592653589793238462643383279502884
 #endif
-#define NEAR_PARALLEL_COSINE 0.9
+#define NEAR_PARALLEL_COSINE 0.95
 #define SAFE_SQUARES_LOW 1e-290
 #define SAFE_SQUARES_HIGH 1e290
 #define VELTKAMP_FACTOR 134217729.0 /* 2^27 + 1 */
