@@ -502,13 +502,13 @@ static void gram(long first, long rows, long columns, long d, workspace *space)
 }
 
 /* The same sums for LANES networks in the lane layout (d <= SMALL_DIMENSION), vectorized over the
- * networks. */
+ * networks, above the diagonal only (a > j; pair_block_in_lanes mirrors the rest). */
 INLINE void gram_lanes_of_dimension(long first, long rows, long columns, long d, workspace *space)
 {
     const double *restrict units = space->units;
     double *restrict cosine = space->cosine;
     for (long j = 0; j < rows; ++j)
-        for (long a = 0; a < columns; ++a) {
+        for (long a = j + 1; a < columns; ++a) {
             const double *e = units + (first + j) * d * LANES, *u = units + (first + a) * d * LANES;
             double sum[LANES] = {0.0};
             for (long i = 0; i < d; ++i)
@@ -555,8 +555,10 @@ INLINE long pairs_from_cosines(long count, int with_loss, const double *restrict
 }
 
 /* Geometry and pair terms of the symmetric block at first (rows x columns arrays, of lanes networks in
- * the lane layout): supplement, cosine, sine, and kappa (with_loss) or c_u, c_e.  Returns the number
- * of pairs above the diagonal with |cos| > NEAR_PARALLEL_COSINE (recomputed from the rows), or more. */
+ * the lane layout): supplement, cosine, sine, and kappa (with_loss) or c_u, c_e.  The pairs below the
+ * diagonal (a < j < rows) are copies of their mirror images, whose cosine is the same sum of the same
+ * products.  Returns the number of pairs above the diagonal with |cos| > NEAR_PARALLEL_COSINE
+ * (recomputed from the rows), or more. */
 INLINE long pair_block_in_lanes(long first, long rows, long columns, long d, long lanes, workspace *space,
                                 int with_loss)
 {
@@ -564,29 +566,27 @@ INLINE long pair_block_in_lanes(long first, long rows, long columns, long d, lon
     double *restrict sine = space->sine, *restrict kappa = space->kappa;
     double *restrict c_u = space->c_u, *restrict c_e = space->c_e;
 #define TERMS(p) terms_of_pair(p, with_loss, supplement, cosine, sine, kappa, c_u, c_e)
-#define COPY_PAIR(to, from) do { \
-        supplement[to] = supplement[from]; \
-        cosine[to] = cosine[from]; \
-        sine[to] = sine[from]; \
-        if (with_loss) kappa[to] = kappa[from]; \
-        else { c_u[to] = c_u[from]; c_e[to] = c_e[from]; } \
-    } while (0)
-    if (lanes == 1)
-        gram(first, rows, columns, d, space);
-    else
-        gram_lanes(first, rows, columns, d, space);
-    /* Every pair in one loop (it vectorizes; evaluating only the pairs above the diagonal and
-     * copying the rest was measured slower for every K up to 48).  |c| > NEAR_PARALLEL_COSINE
-     * (rounding may even give |c| > 1 and a NaN here) is recomputed just below, terms too: near
-     * counts those pairs off the diagonal, never fewer than those above it. */
+    /* (with_loss a compile-time constant in each call, so that the loop over the pairs vectorizes) */
+#define PAIRS_FROM_COSINES(p, count) (with_loss \
+        ? pairs_from_cosines(count, 1, cosine + (p), sine + (p), supplement + (p), kappa + (p), c_u, c_e) \
+        : pairs_from_cosines(count, 0, cosine + (p), sine + (p), supplement + (p), kappa, c_u + (p), \
+                             c_e + (p)))
+    /* |c| > NEAR_PARALLEL_COSINE (rounding may even give |c| > 1 and a NaN) is recomputed below,
+     * terms too */
     long near = 0;
-    for (long j = 0; j < rows; ++j)
-        for (long n = 0; n < lanes; ++n)
-            near -= fabs(cosine[(j * columns + j) * lanes + n]) > NEAR_PARALLEL_COSINE;
-    if (with_loss)
-        near += pairs_from_cosines(rows * columns * lanes, 1, cosine, sine, supplement, kappa, c_u, c_e);
-    else
-        near += pairs_from_cosines(rows * columns * lanes, 0, cosine, sine, supplement, kappa, c_u, c_e);
+    if (lanes == 1) {
+        /* Every pair in one loop (it vectorizes; evaluating only the pairs above the diagonal was
+         * measured slower for every K up to 48): near counts the near pairs off the diagonal. */
+        gram(first, rows, columns, d, space);
+        for (long j = 0; j < rows; ++j)
+            near -= fabs(cosine[j * columns + j]) > NEAR_PARALLEL_COSINE;
+        near += PAIRS_FROM_COSINES(0, rows * columns);
+    } else {
+        /* The pairs above the diagonal, row by row: those of row j are contiguous (a > j). */
+        gram_lanes(first, rows, columns, d, space);
+        for (long j = 0; j < rows; ++j)
+            near += PAIRS_FROM_COSINES((j * columns + j + 1) * lanes, (columns - j - 1) * lanes);
+    }
     for (long j = 0; j < rows && near > 0; ++j)
         for (long a = j + 1; a < columns; ++a) {
             /* all lanes of the pair tested at once (a vector compare): most have no near pair */
@@ -606,10 +606,9 @@ INLINE long pair_block_in_lanes(long first, long rows, long columns, long d, lon
                 cosine[p] = sign * cos_sigma;
                 sine[p] = sin_sigma;
                 TERMS(p);
-                if (a < rows) COPY_PAIR((a * columns + j) * lanes + n, p);
             }
         }
-    for (long j = 0; j < rows; ++j)
+    for (long j = 0; j < rows; ++j) {
         for (long n = 0; n < lanes; ++n) {
             const long p = (j * columns + j) * lanes + n;
             supplement[p] = M_PI;
@@ -617,7 +616,20 @@ INLINE long pair_block_in_lanes(long first, long rows, long columns, long d, lon
             sine[p] = 0.0;
             TERMS(p);
         }
-#undef COPY_PAIR
+        for (long a = 0; a < j; ++a) {
+            const long to = (j * columns + a) * lanes, from = (a * columns + j) * lanes;
+            const size_t size = lanes * sizeof(double);
+            memcpy(supplement + to, supplement + from, size);
+            memcpy(cosine + to, cosine + from, size);
+            memcpy(sine + to, sine + from, size);
+            if (with_loss) memcpy(kappa + to, kappa + from, size);
+            else {
+                memcpy(c_u + to, c_u + from, size);
+                memcpy(c_e + to, c_e + from, size);
+            }
+        }
+    }
+#undef PAIRS_FROM_COSINES
 #undef TERMS
     return near;
 }
