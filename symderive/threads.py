@@ -1,17 +1,22 @@
-"""The C backend's use of the cores: a pool of worker threads.
+"""The C backend's use of the cores: a pool of helper threads.
 
-Work split into parts runs the first part in the calling thread and the others in the pool; that
-helps where the work releases the GIL, as ctypes calls into the C kernel do.  (The NumPy kernel's
-element-wise passes measured no faster on two threads: BLAS's own threads keep spinning for a
-while after each matrix product.)
+A batch is shared between the calling thread and helpers from the pool; that helps where the work
+releases the GIL, as ctypes calls into the C kernel do.  The C kernel shares out the work itself
+(run_batch in templates/c/population.c.j2): each thread claims chunks of networks until none is
+left, so the calling thread never waits for a helper to wake up.  (The NumPy kernel's element-wise
+passes measured no faster on two threads: BLAS's own threads keep spinning for a while after each
+matrix product.)
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from functools import cache
+from typing import TypeVar
+
+Result = TypeVar("Result")
 
 
 @cache
@@ -27,7 +32,12 @@ def _pool() -> ThreadPoolExecutor:
     return ThreadPoolExecutor(max_workers=max(1, cores() - 1), thread_name_prefix="symderive")
 
 
-def run_parts(function: Callable, parts: Sequence) -> list:
-    """[function(part) for part in parts], the first part in this thread, the others in the pool."""
-    others = [_pool().submit(function, part) for part in parts[1:]]
-    return [function(parts[0])] + [other.result() for other in others] if parts else []
+def share(function: Callable[[bool], Result], helpers: int) -> tuple[Result, list[Future]]:
+    """function(False) in up to ``helpers`` pool threads (at most one per other core), then
+    function(True) in this thread; returns the latter's result and the helpers' futures.
+
+    The futures may still be running: function(True) itself must return only once the shared work
+    is done (the helpers then find nothing left to do).
+    """
+    others = [_pool().submit(function, False) for _ in range(min(helpers, cores() - 1))]
+    return function(True), others

@@ -95,12 +95,3 @@ def test_lane_path_against_mpmath(reference):
         if n % 7 == 2:
             relative = np.linalg.norm(gradient[n][kept] - expected) / np.linalg.norm(expected)
             assert relative <= 1e-12, (n, relative)
-
-
-def test_thread_slices_start_at_multiples_of_lanes(monkeypatch):
-    monkeypatch.setattr(c_backend, "cores", lambda: 3)
-    for networks in (4101, 4096, 100, 17):
-        parts = c_backend._slices(networks, 72)
-        assert parts[0].start == 0 and parts[-1].stop == networks
-        assert all(a.stop == b.start for a, b in zip(parts, parts[1:], strict=False))
-        assert all(part.start % c_backend.LANES == 0 for part in parts)

@@ -19,8 +19,8 @@ from symderive.kernels import c_backend
 SANITIZE = ("-fsanitize=address,undefined", "-fno-sanitize-recover=all", "-fno-omit-frame-pointer")
 
 DRIVER = r"""
+#include "population.c" /* first: it sets the POSIX feature level of the headers */
 #include <stdio.h>
-#include "population.c"
 
 static int check(const char *what, int status) {
     if (status != 0) { fprintf(stderr, "%s returned %d\n", what, status); return 1; }
@@ -39,10 +39,15 @@ static int run(long B, long K, long Ks, long d, int shared_teacher, unsigned see
     if (K > 2) for (long i = 0; i < d; ++i) W[2 * d + i] = -3.0 * W[d + i];  /* antiparallel */
     if (Ks > 1) for (long i = 0; i < d; ++i) Ws[d + i] = 2.0 * Ws[i];        /* parallel */
     const long stride = shared_teacher ? 0 : Ks * d;
-    int failures = check("loss", symderive_loss(B, K, Ks, d, W, Ws, stride, loss))
-        + check("gradient", symderive_gradient(B, K, Ks, d, W, Ws, stride, gradient))
+    /* one thread, in chunks of 3 networks (LANES for the gradient): fresh progress arrays */
+    long progress[3][3] = {{0}};
+    int failures = check("loss", symderive_loss(B, K, Ks, d, W, Ws, stride, loss, 3, progress[0], 1))
+        + check("gradient", symderive_gradient(B, K, Ks, d, W, Ws, stride, gradient, LANES, progress[1], 1))
         + check("descent", symderive_descent(B, K, Ks, d, W, Ws, stride, 0.05, 50, 1e-9, loss,
-                                             steps, norm));
+                                             steps, norm, 3, progress[2], 1));
+    for (int call = 0; call < 3; ++call)
+        if (progress[call][PROGRESS_FINISHED] != B || progress[call][PROGRESS_STATUS] != 0)
+            failures += check("progress", 1);
     for (long n = 0; n < B; ++n)
         if (!(loss[n] >= 0.0) || steps[n] < 0 || steps[n] > 50) failures += check("result", 1);
     free(W); free(Ws); free(gradient); free(loss); free(norm); free(steps);

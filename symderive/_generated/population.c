@@ -15,14 +15,18 @@
  * Angles: psi = atan2(sqrt(1 - c^2), -c) from the cosine c of the unit rows where |c| <= 0.95.  For
  * near-parallel pairs the small angle sigma = min(theta, pi - theta) comes from the part r of u
  * orthogonal to v, formed with exact products (Dekker) and refined twice, so sigma and hence psi near
- * theta = pi keep their relative accuracy.  Entry points return 0, or -1 when the workspace cannot
- * be allocated.
+ * theta = pi keep their relative accuracy.  Entry points return 0, or NO_MEMORY when the workspace
+ * cannot be allocated; threads share a batch through a progress array (see run_batch).
  */
+#define _POSIX_C_SOURCE 200809L /* nanosleep, sched_yield */
 #include <float.h>
 #include <math.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #ifndef M_PI /* the SymPy C99 printer writes pi as M_PI, which strict C99 does not define */
 #define M_PI 3.141592653589793238462643383279502884
@@ -48,6 +52,12 @@
 #define NOT_FINITE_W_STAR 2
 #define NORM_OVERFLOW_W 4
 #define NORM_OVERFLOW_W_STAR 8
+/* the fields of the progress array shared by the threads of a batch (see run_batch) */
+#define PROGRESS_NEXT 0
+#define PROGRESS_FINISHED 1
+#define PROGRESS_STATUS 2
+#define WAIT_SPINS 1000
+#define WAIT_SLEEP_NS 50000
 /* the lane path is taken for d <= SMALL_DIMENSION and LANE_PAIRS_LOW <= K (K + K*) <= LANE_PAIRS_HIGH
  * (where it measured faster: below, the networks are too small to repay the transposes; above, the
  * per-network loops are long enough to fill the vectors by themselves) */
@@ -335,11 +345,12 @@ INLINE void prepare_lanes_of_dimension(const double *rows, long network_stride, 
 {
     double *restrict raw = space->rows + first * d * LANES, *restrict units = space->units + first * d * LANES;
     double *restrict norms = space->norms + first * LANES;
-    for (long n = 0; n < LANES; ++n) {
-        const double *restrict network = rows + n * network_stride;
-        for (long a = 0; a < count; ++a) space->raw_of[(first + a) * LANES + n] = network + a * d;
-        for (long e = 0; e < count * d; ++e) raw[e * LANES + n] = network[e];
-    }
+    for (long n = 0; n < LANES; ++n)
+        for (long a = 0; a < count; ++a) space->raw_of[(first + a) * LANES + n] = rows + n * network_stride + a * d;
+    /* entry by entry, the LANES networks' values together (contiguous stores: faster than
+     * network by network) */
+    for (long e = 0; e < count * d; ++e)
+        for (long n = 0; n < LANES; ++n) raw[e * LANES + n] = rows[n * network_stride + e];
     int rare = 0;
     for (long a = 0; a < count; ++a) {
         double sum[LANES] = {0.0};
@@ -1002,77 +1013,141 @@ static int input_status(long B, long K, long Ks, long d, const double *W, const 
         | rows_status(Ws, (teacher_stride ? B : 1) * Ks, d, NOT_FINITE_W_STAR, NORM_OVERFLOW_W_STAR);
 }
 
-/* Entry points: 0 on success, NO_MEMORY if the workspace cannot be allocated, else input_status. */
-int symderive_loss(long B, long K, long Ks, long d, const double *W, const double *Ws,
-                   long teacher_stride, double *loss)
+/* The gradients of count networks (the lane path for each LANES of them where the workspace has it). */
+static void gradients(long count, long K, long Ks, long d, const double *W, const double *Ws,
+                      long teacher_stride, workspace *space, double *gradient)
 {
-    const int status = input_status(B, K, Ks, d, W, Ws, teacher_stride);
-    if (status) return status;
-    workspace space;
-    if (workspace_open(&space, K, Ks, d)) { workspace_close(&space); return NO_MEMORY; }
-    for (long n = 0; n < B; ++n) {
-        const double *w = W + n * K * d, *ws = Ws + n * teacher_stride;
-        prepare_rows(w, 0, K, d, &space);
-        prepare_rows(ws, K, Ks, d, &space);
-        loss[n] = 0.5 * (student_pairs(K, Ks, d, &space) + teacher_pairs(K, Ks, d, &space));
-    }
-    workspace_close(&space);
-    return 0;
-}
-
-int symderive_gradient(long B, long K, long Ks, long d, const double *W, const double *Ws,
-                       long teacher_stride, double *gradient)
-{
-    const int status = input_status(B, K, Ks, d, W, Ws, teacher_stride);
-    if (status) return status;
-    workspace space;
-    if (workspace_open(&space, K, Ks, d)) { workspace_close(&space); return NO_MEMORY; }
     long n = 0;
-    for (; space.lanes > 1 && n + LANES <= B; n += LANES) {
+    for (; space->lanes > 1 && n + LANES <= count; n += LANES) {
         int close[LANES];
-        lane_gradients(K, Ks, d, W + n * K * d, Ws + n * teacher_stride, teacher_stride, &space,
+        lane_gradients(K, Ks, d, W + n * K * d, Ws + n * teacher_stride, teacher_stride, space,
                        gradient + n * K * d, close);
         for (long m = n; m < n + LANES; ++m)
             if (close[m - n])
-                network_gradient(K, Ks, d, W + m * K * d, Ws + m * teacher_stride, &space,
+                network_gradient(K, Ks, d, W + m * K * d, Ws + m * teacher_stride, space,
                                  gradient + m * K * d);
     }
-    for (; n < B; ++n)
-        network_gradient(K, Ks, d, W + n * K * d, Ws + n * teacher_stride, &space, gradient + n * K * d);
-    workspace_close(&space);
-    return 0;
+    for (; n < count; ++n)
+        network_gradient(K, Ks, d, W + n * K * d, Ws + n * teacher_stride, space, gradient + n * K * d);
 }
 
-/* Gradient descent W <- W - lr dJ/dW for each network until |dJ/dW| <= tolerance (Frobenius norm)
- * or max_steps updates.  W is updated in place; loss, steps and gradient_norm receive the values at
- * the final weights.  A network whose gradient stops being finite stops there (the caller reports it). */
-int symderive_descent(long B, long K, long Ks, long d, double *W, const double *Ws, long teacher_stride,
-                      double lr, long max_steps, double tolerance,
-                      double *loss, long *steps, double *gradient_norm)
+/* The losses of count networks. */
+static void losses(long count, long K, long Ks, long d, const double *W, const double *Ws,
+                   long teacher_stride, workspace *space, double *loss)
 {
-    const int status = input_status(B, K, Ks, d, W, Ws, teacher_stride);
-    if (status) return status;
-    workspace space;
-    if (workspace_open(&space, K, Ks, d)) { workspace_close(&space); return NO_MEMORY; }
-    for (long n = 0; n < B; ++n) {
+    for (long n = 0; n < count; ++n) {
+        prepare_rows(W + n * K * d, 0, K, d, space);
+        prepare_rows(Ws + n * teacher_stride, K, Ks, d, space);
+        loss[n] = 0.5 * (student_pairs(K, Ks, d, space) + teacher_pairs(K, Ks, d, space));
+    }
+}
+
+/* Gradient descent W <- W - lr dJ/dW for each of count networks until |dJ/dW| <= tolerance
+ * (Frobenius norm) or max_steps updates.  W is updated in place; loss, steps and gradient_norm
+ * receive the values at the final weights.  A network whose gradient stops being finite stops
+ * there (the caller reports it). */
+static void descents(long count, long K, long Ks, long d, double *W, const double *Ws,
+                     long teacher_stride, workspace *space, double lr, long max_steps, double tolerance,
+                     double *loss, long *steps, double *gradient_norm)
+{
+    for (long n = 0; n < count; ++n) {
         double *w = W + n * K * d;
         const double *ws = Ws + n * teacher_stride;
-        prepare_rows(ws, K, Ks, d, &space);
-        const double fixed = teacher_pairs(K, Ks, d, &space);
+        prepare_rows(ws, K, Ks, d, space);
+        const double fixed = teacher_pairs(K, Ks, d, space);
         long step = 0;
         for (;;) {
-            prepare_rows(w, 0, K, d, &space);
-            student_gradient(K, Ks, d, w, ws, &space, space.gradient);
-            const double norm = row_norm(space.gradient, K * d);
+            prepare_rows(w, 0, K, d, space);
+            student_gradient(K, Ks, d, w, ws, space, space->gradient);
+            const double norm = row_norm(space->gradient, K * d);
             gradient_norm[n] = norm;
             if (!(norm > tolerance) || step == max_steps) break;
-            axpy(-lr, space.gradient, w, K * d);
+            axpy(-lr, space->gradient, w, K * d);
             ++step;
         }
         /* the loss only at the final weights (their rows are still prepared) */
-        loss[n] = 0.5 * (student_pairs(K, Ks, d, &space) + fixed);
+        loss[n] = 0.5 * (student_pairs(K, Ks, d, space) + fixed);
         steps[n] = step;
     }
+}
+
+/* A batch of B networks is shared out in chunks of networks among the threads that call an entry
+ * point with the same progress array (PROGRESS_LONGS zeros at first): each claims the next chunk
+ * until none is left, so a thread that starts late (waking a thread takes some 100 us) just takes
+ * fewer.  progress[PROGRESS_STATUS] collects the input_status bits of every chunk (nothing is
+ * computed in a chunk with input it cannot evaluate).  The caller that passes wait returns only
+ * once every network is finished, by whichever thread claimed it: spinning at first, as the others
+ * need at most one chunk's time, then sleeping WAIT_SLEEP_NS at a time. */
+enum batch_kind { LOSS, GRADIENT, DESCENT };
+typedef struct {
+    double *loss, *gradient, *gradient_norm;
+    long *steps;
+    double lr, tolerance;
+    long max_steps;
+} batch_outputs;
+
+static void wait_for_batch(long B, _Atomic long *progress)
+{
+    for (long spin = 0; atomic_load_explicit(progress + PROGRESS_FINISHED, memory_order_acquire) < B; ++spin)
+        if (spin < WAIT_SPINS)
+            sched_yield();
+        else
+            nanosleep(&(struct timespec){0, WAIT_SLEEP_NS}, NULL);
+}
+
+/* Returns 0 (whether or not the input could be evaluated: see above) or NO_MEMORY, when this thread
+ * could not allocate its workspace and took no chunk. */
+static int run_batch(enum batch_kind kind, long B, long K, long Ks, long d, double *W, const double *Ws,
+                     long teacher_stride, const batch_outputs *out, long chunk, long *shared, int wait)
+{
+    _Atomic long *progress = (_Atomic long *)shared;
+    workspace space;
+    if (workspace_open(&space, K, Ks, d)) { workspace_close(&space); return NO_MEMORY; }
+    for (;;) {
+        const long first = atomic_fetch_add_explicit(progress + PROGRESS_NEXT, chunk, memory_order_relaxed);
+        if (first >= B) break;
+        const long count = B - first < chunk ? B - first : chunk;
+        double *w = W + first * K * d;
+        const double *ws = Ws + first * teacher_stride;
+        const int status = input_status(count, K, Ks, d, w, ws, teacher_stride);
+        if (status)
+            atomic_fetch_or_explicit(progress + PROGRESS_STATUS, status, memory_order_relaxed);
+        else if (kind == LOSS)
+            losses(count, K, Ks, d, w, ws, teacher_stride, &space, out->loss + first);
+        else if (kind == GRADIENT)
+            gradients(count, K, Ks, d, w, ws, teacher_stride, &space, out->gradient + first * K * d);
+        else
+            descents(count, K, Ks, d, w, ws, teacher_stride, &space, out->lr, out->max_steps,
+                     out->tolerance, out->loss + first, out->steps + first, out->gradient_norm + first);
+        atomic_fetch_add_explicit(progress + PROGRESS_FINISHED, count, memory_order_release);
+    }
     workspace_close(&space);
+    if (wait) wait_for_batch(B, progress);
     return 0;
+}
+
+/* Entry points (students W: B x K x d; teachers Ws: teacher_stride 0 for one teacher shared by all
+ * networks, else K* d), sharing the batch as run_batch describes.  W is only read, except by
+ * symderive_descent. */
+int symderive_loss(long B, long K, long Ks, long d, const double *W, const double *Ws,
+                   long teacher_stride, double *loss, long chunk, long *progress, int wait)
+{
+    const batch_outputs out = {.loss = loss};
+    return run_batch(LOSS, B, K, Ks, d, (double *)W, Ws, teacher_stride, &out, chunk, progress, wait);
+}
+
+int symderive_gradient(long B, long K, long Ks, long d, const double *W, const double *Ws,
+                       long teacher_stride, double *gradient, long chunk, long *progress, int wait)
+{
+    const batch_outputs out = {.gradient = gradient};
+    return run_batch(GRADIENT, B, K, Ks, d, (double *)W, Ws, teacher_stride, &out, chunk, progress, wait);
+}
+
+int symderive_descent(long B, long K, long Ks, long d, double *W, const double *Ws, long teacher_stride,
+                      double lr, long max_steps, double tolerance, double *loss, long *steps,
+                      double *gradient_norm, long chunk, long *progress, int wait)
+{
+    const batch_outputs out = {.loss = loss, .steps = steps, .gradient_norm = gradient_norm, .lr = lr,
+                               .tolerance = tolerance, .max_steps = max_steps};
+    return run_batch(DESCENT, B, K, Ks, d, W, Ws, teacher_stride, &out, chunk, progress, wait);
 }

@@ -7,8 +7,9 @@ of the source, the flags, the compiler and the processor (the build is tuned wit
 an edited kernel is never confused with a stale build.
 Nothing is compiled at import time: the first call to :func:`library` does it.
 
-Batches are split over the available cores: each thread runs one ctypes call (ctypes releases the
-GIL) on a contiguous slice of the networks, the calling thread the first slice.
+Batches are shared over the available cores: the calling thread and helper threads each make one
+ctypes call (ctypes releases the GIL) on the whole batch, and the kernel shares it out in chunks of
+networks through a progress array (run_batch in the C source).
 """
 
 from __future__ import annotations
@@ -22,29 +23,36 @@ import subprocess
 import tempfile
 from functools import cache
 from importlib import resources
-from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
 
-from symderive.threads import cores, run_parts
+from symderive.threads import cores, share
 from symderive.validation import norm_overflow_error, not_finite_error
 
 #: -fno-math-errno lets sqrt be one instruction (errno is never read), -fno-trapping-math lets the
 #: branch-free loops vectorize; neither changes a result.  -ffp-contract=off keeps a·b − p from
 #: becoming an fma, which Dekker's exact product (and the C/NumPy agreement) relies on.
-FLAGS = ("-O3", "-Wall", "-Werror", "-std=c99", "-ffp-contract=off", "-fno-math-errno",
+FLAGS = ("-O3", "-Wall", "-Werror", "-std=c11", "-ffp-contract=off", "-fno-math-errno",
          "-fno-trapping-math", "-fPIC", "-shared")
 #: tried first; the build is cached per machine (see _library_path), dropped if the compiler refuses
 TUNING = ("-march=native",)
 SOURCE = "population.c"
-#: do not start threads for batches with fewer pair evaluations than this
+#: do not share batches of fewer pair evaluations than this with helper threads
 THREAD_THRESHOLD = 20_000
 #: the kernel evaluates small networks this many at a time (LANES in templates/c/population.c.j2);
-#: the threads' slices start at multiples of it so that only the last one has networks left over
+#: chunks of the gradient's batches are multiples of it so that only the last has networks left over
 LANES = 8
-#: entry-point statuses (rendered into the C source): the workspace could not be allocated, or (bits,
-#: nothing computed) an entry of W / W* is NaN or infinite, or a row's norm overflows
+#: a chunk of a batch is about this many pair evaluations: small enough that the thread waiting for
+#: the others' last chunks waits briefly, large enough that claiming one costs nothing
+CHUNK_PAIRS = 4096
+#: the fields of a batch's progress array (int64): next network to claim, networks finished, and
+#: the status bits of the chunks
+PROGRESS_NEXT, PROGRESS_FINISHED, PROGRESS_STATUS = 0, 1, 2
+PROGRESS_LONGS = 3
+#: statuses (rendered into the C source): an entry point's return value when it could not allocate
+#: its workspace, and the bits of progress[PROGRESS_STATUS] (nothing computed in that chunk) when an
+#: entry of W / W* is NaN or infinite, or a row's norm overflows
 NO_MEMORY, NOT_FINITE_W, NOT_FINITE_W_STAR, NORM_OVERFLOW_W, NORM_OVERFLOW_W_STAR = -1, 1, 2, 4, 8
 
 
@@ -106,11 +114,12 @@ def _library_path(source: str) -> Path:
 _DOUBLES = np.ctypeslib.ndpointer(dtype=np.float64, flags="C_CONTIGUOUS")
 _LONGS = np.ctypeslib.ndpointer(dtype=np.int64, flags="C_CONTIGUOUS")
 _L = ctypes.c_long
+_SHARING = (_L, _LONGS, ctypes.c_int)  # chunk, progress, wait
 _SIGNATURES = {
-    "symderive_loss": (_L, _L, _L, _L, _DOUBLES, _DOUBLES, _L, _DOUBLES),
-    "symderive_gradient": (_L, _L, _L, _L, _DOUBLES, _DOUBLES, _L, _DOUBLES),
+    "symderive_loss": (_L, _L, _L, _L, _DOUBLES, _DOUBLES, _L, _DOUBLES, *_SHARING),
+    "symderive_gradient": (_L, _L, _L, _L, _DOUBLES, _DOUBLES, _L, _DOUBLES, *_SHARING),
     "symderive_descent": (_L, _L, _L, _L, _DOUBLES, _DOUBLES, _L, ctypes.c_double, _L,
-                          ctypes.c_double, _DOUBLES, _LONGS, _DOUBLES),
+                          ctypes.c_double, _DOUBLES, _LONGS, _DOUBLES, *_SHARING),
 }
 
 
@@ -135,16 +144,15 @@ def library() -> ctypes.CDLL:
     return handle
 
 
-def _slices(networks: int, pairs_per_network: int) -> list[slice]:
-    threads = min(cores(), networks) if networks * pairs_per_network >= THREAD_THRESHOLD else 1
-    groups = -(-networks // LANES)
-    bounds = np.minimum(np.linspace(0, groups, threads + 1).astype(int) * LANES, networks)
-    return [slice(int(a), int(b)) for a, b in pairwise(bounds) if b > a]
+def chunk_size(work_per_network: int, lanes: bool) -> int:
+    """Networks per chunk: about CHUNK_PAIRS pair evaluations, a multiple of LANES if ``lanes``."""
+    networks = max(1, CHUNK_PAIRS // work_per_network)
+    return -(-networks // LANES) * LANES if lanes else networks
 
 
 def run_batched(name: str, student: np.ndarray, teacher: np.ndarray, outputs: list[np.ndarray],
                 *options) -> None:
-    """Call entry point name on (B, K, d) students and (B or 1, K*, d) teachers, split over threads.
+    """Call entry point name on (B, K, d) students and (B or 1, K*, d) teachers, shared over the cores.
 
     ``outputs`` are C-contiguous arrays with the networks on the first axis (filled in place); for
     ``symderive_descent`` the student array itself is updated in place as well.  The kernel checks
@@ -154,20 +162,21 @@ def run_batched(name: str, student: np.ndarray, teacher: np.ndarray, outputs: li
     networks, K, d = student.shape
     Ks = teacher.shape[1]
     teacher_stride = 0 if teacher.shape[0] == 1 else Ks * d
-
-    def call(part: slice) -> int:
-        teacher_part = teacher if teacher_stride == 0 else teacher[part]
-        head = (part.stop - part.start, K, Ks, d, student[part], teacher_part, teacher_stride)
-        if name == "symderive_descent":
-            return function(*head, *options, *(output[part] for output in outputs))
-        return function(*head, *(output[part] for output in outputs))
-
-    statuses = run_parts(call, _slices(networks, K * (K + Ks)))
-    if NO_MEMORY in statuses:
+    steps = options[1] if name == "symderive_descent" else 0
+    work = K * (K + Ks) * (steps + 1)
+    chunk = chunk_size(work, lanes=name == "symderive_gradient")
+    progress = np.zeros(PROGRESS_LONGS, dtype=np.int64)
+    arguments = (networks, K, Ks, d, student, teacher, teacher_stride, *options, *outputs, chunk, progress)
+    helpers = cores() - 1 if networks > chunk and networks * work >= THREAD_THRESHOLD else 0
+    status, others = share(lambda wait: function(*arguments, wait), helpers)
+    if status == NO_MEMORY:
+        for other in others:
+            other.result()
         raise MemoryError("the C kernel could not allocate its workspace")
+    status = int(progress[PROGRESS_STATUS])
     for bit, error, array in ((NOT_FINITE_W, not_finite_error, "W"),
                               (NOT_FINITE_W_STAR, not_finite_error, "W_star"),
                               (NORM_OVERFLOW_W, norm_overflow_error, "W"),
                               (NORM_OVERFLOW_W_STAR, norm_overflow_error, "W_star")):
-        if any(status & bit for status in statuses):
+        if status & bit:
             raise error(array)
