@@ -44,6 +44,8 @@
 /* the blocked matrix products (d > SMALL_DIMENSION) hold 4 x LANES sums in registers; the lane
  * path evaluates LANES networks at once, one in each lane of the vectors */
 #define LANES 8
+/* gradient rows summed at once in the lane path (see gradient_rows_lanes) */
+#define LANE_ROWS 2
 /* (2^-80)^2: see rejection */
 #define EXACT_TEST_SQUARED 0x1p-160
 /* entry-point statuses (kernels/c_backend.py reads them) */
@@ -859,31 +861,41 @@ INLINE void gradient_rows_small_dimension(long K, long M, long d, const workspac
 
 /* The same for LANES networks in the lane layout (d <= SMALL_DIMENSION a compile-time constant once
  * inlined), the same sums in the same order: e_scale is per unit and network, space->rows_of[a]
- * points to the lane layout of the rows, and the row's sums of all the networks stay in registers. */
+ * points to the lane layout of the rows.  LANE_ROWS rows at a time (the last block clamped to the
+ * last row, as in gram_rows), their sums of all the networks in registers, so that each unit's row
+ * is loaded once per block and the chains of additions of the rows interleave. */
 INLINE void gradient_rows_lanes(long K, long M, long d, const workspace *space, double *restrict gradient)
 {
     const double *restrict units = space->units, *restrict norms = space->norms;
     const double *restrict u_sign = space->u_sign, *restrict e_scale = space->e_scale;
-    for (long j = 0; j < K; ++j) {
-        const double *restrict c_u = space->c_u + j * M * LANES, *restrict c_e = space->c_e + j * M * LANES;
-        double row[SMALL_DIMENSION * LANES], e_sum[LANES];
-        for (long n = 0; n < LANES; ++n) e_sum[n] = 0.0;
-        for (long e = 0; e < d * LANES; ++e) row[e] = 0.0;
+    for (long j0 = 0; j0 < K; j0 += LANE_ROWS) {
+        double row[LANE_ROWS][SMALL_DIMENSION * LANES], e_sum[LANE_ROWS][LANES];
+        const double *restrict c_u[LANE_ROWS], *restrict c_e[LANE_ROWS];
+        for (long r = 0; r < LANE_ROWS; ++r) {
+            const long j = j0 + r < K ? j0 + r : K - 1;
+            c_u[r] = space->c_u + j * M * LANES;
+            c_e[r] = space->c_e + j * M * LANES;
+            for (long n = 0; n < LANES; ++n) e_sum[r][n] = 0.0;
+            for (long e = 0; e < d * LANES; ++e) row[r][e] = 0.0;
+        }
         for (long a = 0; a < M; ++a) {
             const double *restrict u = space->rows_of[a];
-            for (long i = 0; i < d; ++i)
+            for (long r = 0; r < LANE_ROWS; ++r) {
+                for (long i = 0; i < d; ++i)
+                    for (long n = 0; n < LANES; ++n)
+                        row[r][i * LANES + n] = MULTIPLY_ADD(c_u[r][a * LANES + n] * u_sign[a],
+                                                             u[i * LANES + n], row[r][i * LANES + n]);
                 for (long n = 0; n < LANES; ++n)
-                    row[i * LANES + n] = MULTIPLY_ADD(c_u[a * LANES + n] * u_sign[a], u[i * LANES + n],
-                                                      row[i * LANES + n]);
-            for (long n = 0; n < LANES; ++n)
-                e_sum[n] = MULTIPLY_ADD(c_e[a * LANES + n], e_scale[a * LANES + n], e_sum[n]);
-        }
-        for (long i = 0; i < d; ++i)
-            for (long n = 0; n < LANES; ++n) {
-                const long entry = (j * d + i) * LANES + n;
-                const double value = MULTIPLY_ADD(e_sum[n], units[entry], row[i * LANES + n]);
-                gradient[entry] = norms[j * LANES + n] != 0.0 ? value : 0.0;
+                    e_sum[r][n] = MULTIPLY_ADD(c_e[r][a * LANES + n], e_scale[a * LANES + n], e_sum[r][n]);
             }
+        }
+        for (long r = 0; r < LANE_ROWS && j0 + r < K; ++r)
+            for (long i = 0; i < d; ++i)
+                for (long n = 0; n < LANES; ++n) {
+                    const long j = j0 + r, entry = (j * d + i) * LANES + n;
+                    const double value = MULTIPLY_ADD(e_sum[r][n], units[entry], row[r][i * LANES + n]);
+                    gradient[entry] = norms[j * LANES + n] != 0.0 ? value : 0.0;
+                }
     }
 }
 
