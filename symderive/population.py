@@ -80,14 +80,17 @@ def _flat_pair(W, W_star, finite: bool = True):
     (``finite``: see :func:`symderive.validation.weights_pair`)."""
     student, teacher = weights_pair(W, W_star, finite)
     batch = np.broadcast_shapes(student.shape[:-2], teacher.shape[:-2])
-    flat_student = np.ascontiguousarray(np.broadcast_to(student, batch + student.shape[-2:]))
-    flat_student = flat_student.reshape((-1,) + student.shape[-2:])
+
+    def flat(weights: np.ndarray) -> np.ndarray:
+        if weights.shape[:-2] != batch:
+            weights = np.broadcast_to(weights, batch + weights.shape[-2:])
+        return np.ascontiguousarray(weights).reshape((-1,) + weights.shape[-2:])
+
     if teacher.ndim == 2 or all(size == 1 for size in teacher.shape[:-2]):
         flat_teacher = np.ascontiguousarray(teacher.reshape((1,) + teacher.shape[-2:]))
     else:
-        flat_teacher = np.ascontiguousarray(np.broadcast_to(teacher, batch + teacher.shape[-2:]))
-        flat_teacher = flat_teacher.reshape((-1,) + teacher.shape[-2:])
-    return batch, flat_student, flat_teacher
+        flat_teacher = flat(teacher)
+    return batch, flat(student), flat_teacher
 
 
 def _unit_norms(student: np.ndarray, teacher: np.ndarray, validate: bool) -> np.ndarray:

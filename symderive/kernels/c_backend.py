@@ -111,15 +111,14 @@ def _library_path(source: str) -> Path:
     return cache_directory() / f"population-{digest}.so"
 
 
-_DOUBLES = np.ctypeslib.ndpointer(dtype=np.float64, flags="C_CONTIGUOUS")
-_LONGS = np.ctypeslib.ndpointer(dtype=np.int64, flags="C_CONTIGUOUS")
-_L = ctypes.c_long
-_SHARING = (_L, _LONGS, ctypes.c_int)  # chunk, progress, wait
+# arrays are passed as addresses (run_batched checks their type and layout: _address), numbers as
+# C long and double
+_P, _L, _D = ctypes.c_void_p, ctypes.c_long, ctypes.c_double
+_SHARING = (_L, _P, ctypes.c_int)  # chunk, progress, wait
 _SIGNATURES = {
-    "symderive_loss": (_L, _L, _L, _L, _DOUBLES, _DOUBLES, _L, _DOUBLES, *_SHARING),
-    "symderive_gradient": (_L, _L, _L, _L, _DOUBLES, _DOUBLES, _L, _DOUBLES, *_SHARING),
-    "symderive_descent": (_L, _L, _L, _L, _DOUBLES, _DOUBLES, _L, ctypes.c_double, _L,
-                          ctypes.c_double, _DOUBLES, _LONGS, _DOUBLES, *_SHARING),
+    "symderive_loss": (_L, _L, _L, _L, _P, _P, _L, _P, *_SHARING),
+    "symderive_gradient": (_L, _L, _L, _L, _P, _P, _L, _P, *_SHARING),
+    "symderive_descent": (_L, _L, _L, _L, _P, _P, _L, _D, _L, _D, _P, _P, _P, *_SHARING),
 }
 
 
@@ -144,6 +143,14 @@ def library() -> ctypes.CDLL:
     return handle
 
 
+def _address(array: np.ndarray) -> int:
+    """The address of a C-contiguous float64 or int64 array, the layouts the kernel reads."""
+    if array.dtype not in (np.float64, np.int64) or not array.flags.c_contiguous:
+        raise TypeError(f"the C kernel needs C-contiguous float64 or int64 arrays, got {array.dtype} "
+                        f"with strides {array.strides}")
+    return array.ctypes.data
+
+
 def chunk_size(work_per_network: int, lanes: bool) -> int:
     """Networks per chunk: about CHUNK_PAIRS pair evaluations, a multiple of LANES if ``lanes``."""
     networks = max(1, CHUNK_PAIRS // work_per_network)
@@ -166,9 +173,18 @@ def run_batched(name: str, student: np.ndarray, teacher: np.ndarray, outputs: li
     work = K * (K + Ks) * (steps + 1)
     chunk = chunk_size(work, lanes=name == "symderive_gradient")
     progress = np.zeros(PROGRESS_LONGS, dtype=np.int64)
-    arguments = (networks, K, Ks, d, student, teacher, teacher_stride, *options, *outputs, chunk, progress)
+    arrays = (student, teacher, *outputs, progress)
+    addresses = [_address(array) for array in arrays]
+    arguments = (networks, K, Ks, d, *addresses[:2], teacher_stride, *options, *addresses[2:-1], chunk,
+                 addresses[-1])
     helpers = cores() - 1 if networks > chunk and networks * work >= THREAD_THRESHOLD else 0
-    status, others = share(lambda wait: function(*arguments, wait), helpers)
+
+    def call(wait: bool, arrays: tuple = arrays) -> int:
+        # a helper may start after the batch is done and then only reads progress: the default
+        # argument keeps the arrays alive for as long as a helper may run this function
+        return function(*arguments, wait)
+
+    status, others = share(call, helpers)
     if status == NO_MEMORY:
         for other in others:
             other.result()
