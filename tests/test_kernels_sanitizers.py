@@ -1,10 +1,13 @@
-"""The generated C kernel under AddressSanitizer and UndefinedBehaviorSanitizer (issue 4, item 6).
+"""The generated C kernel under AddressSanitizer and UndefinedBehaviorSanitizer (issue 4, item 6),
+and a batch shared by two threads under ThreadSanitizer.
 
 A small driver includes the generated source, calls every entry point on networks with the edge
 cases (K ≠ K*, d = 1, zero rows, parallel and antiparallel rows, a shared teacher, batches that take
 the lane path of LANES networks at once with networks left over) and exits 0; any
-sanitizer report aborts it.  Skipped, saying so, only where the toolchain cannot build and run a
-sanitized program at all.
+sanitizer report aborts it.  A second driver shares batches between two threads through one progress
+array, as kernels/c_backend.run_batched does, and compares the results with one thread's: a missing
+ordering between a helper's writes and the caller's return is a data race ThreadSanitizer reports.
+Skipped, saying so, only where the toolchain cannot build and run a sanitized program at all.
 """
 
 from __future__ import annotations
@@ -64,11 +67,76 @@ int main(void) {
 """
 
 
-def _sanitizers_work(tmp_path) -> str | None:
+THREAD_SANITIZE = ("-fsanitize=thread", "-fno-omit-frame-pointer")
+
+SHARED_DRIVER = r"""
+#include "population.c" /* first: it sets the POSIX feature level of the headers */
+#include <pthread.h>
+#include <stdio.h>
+
+typedef struct {
+    int kind; long B, K, Ks, d; double *W; const double *Ws; double *out, *norm; long *steps, *progress;
+    int wait, status;
+} job;
+
+static void *run_job(void *argument) {
+    job *j = argument;
+    const long stride = j->Ks * j->d;
+    if (j->kind == 0)
+        j->status = symderive_gradient(j->B, j->K, j->Ks, j->d, j->W, j->Ws, stride, j->out, LANES,
+                                       j->progress, j->wait);
+    else if (j->kind == 1)
+        j->status = symderive_loss(j->B, j->K, j->Ks, j->d, j->W, j->Ws, stride, j->out, 3,
+                                   j->progress, j->wait);
+    else
+        j->status = symderive_descent(j->B, j->K, j->Ks, j->d, j->W, j->Ws, stride, 0.05, 20, 0.0,
+                                      j->out, j->steps, j->norm, 1, j->progress, j->wait);
+    return NULL;
+}
+
+int main(void) {
+    const long B = 203, K = 4, Ks = 3, d = 5, size = B * K * d;
+    double *Ws = malloc(sizeof(double) * (size_t)(B * Ks * d));
+    double *W[2], *out[2], *norm[2];
+    long *steps[2];
+    for (int copy = 0; copy < 2; ++copy) {
+        W[copy] = malloc(sizeof(double) * (size_t)size);
+        out[copy] = malloc(sizeof(double) * (size_t)size);
+        norm[copy] = malloc(sizeof(double) * (size_t)B);
+        steps[copy] = malloc(sizeof(long) * (size_t)B);
+    }
+    for (long i = 0; i < B * Ks * d; ++i) Ws[i] = (double)((5 * i) % 11) - 5.0;
+    int failures = 0;
+    for (int kind = 0; kind < 3; ++kind) {
+        const long count = kind == 1 ? B : size;  /* losses: one per network */
+        long alone[3] = {0}, shared[3] = {0};
+        for (int copy = 0; copy < 2; ++copy)
+            for (long i = 0; i < size; ++i) W[copy][i] = (double)((7 * i) % 13) - 6.0;
+        job one = {kind, B, K, Ks, d, W[0], Ws, out[0], norm[0], steps[0], alone, 1, 0};
+        run_job(&one);
+        job helper = {kind, B, K, Ks, d, W[1], Ws, out[1], norm[1], steps[1], shared, 0, 0};
+        job caller = helper;
+        caller.wait = 1;
+        pthread_t thread;
+        pthread_create(&thread, NULL, run_job, &helper);
+        run_job(&caller);
+        /* read before joining: the caller's return must be enough */
+        for (long i = 0; i < count; ++i) failures += out[0][i] != out[1][i];
+        for (long i = 0; kind == 2 && i < size; ++i) failures += W[0][i] != W[1][i];
+        failures += one.status != 0 || caller.status != 0 || shared[PROGRESS_FINISHED] != B;
+        pthread_join(thread, NULL);
+    }
+    printf("%d failures\n", failures);
+    return failures != 0;
+}
+"""
+
+
+def _sanitizers_work(tmp_path, sanitize: tuple[str, ...] = SANITIZE) -> str | None:
     """None if a trivial sanitized program builds and runs, else the reason it does not."""
     source, program = tmp_path / "probe.c", tmp_path / "probe"
     source.write_text("int main(void) { return 0; }\n")
-    build = subprocess.run([c_backend.compiler(), *SANITIZE, str(source), "-o", str(program)],
+    build = subprocess.run([c_backend.compiler(), *sanitize, str(source), "-o", str(program)],
                            capture_output=True, text=True, check=False)
     if build.returncode != 0:
         return f"the compiler cannot build with sanitizers: {build.stderr.strip()[:200]}"
@@ -78,20 +146,28 @@ def _sanitizers_work(tmp_path) -> str | None:
     return None
 
 
-def test_kernel_is_clean_under_address_and_undefined_sanitizers(tmp_path):
+def _build_and_run(tmp_path, driver: str, sanitize: tuple[str, ...], libraries: tuple[str, ...]) -> None:
     if shutil.which("cc") is None:
         pytest.skip("no C compiler")
-    reason = _sanitizers_work(tmp_path)
+    reason = _sanitizers_work(tmp_path, sanitize)
     if reason:
         pytest.skip(reason)
     (tmp_path / "population.c").write_text(c_backend.kernel_source())
-    (tmp_path / "driver.c").write_text(DRIVER)
+    (tmp_path / "driver.c").write_text(driver)
     program = tmp_path / "driver"
     flags = [flag for flag in c_backend.FLAGS if flag not in ("-fPIC", "-shared")]
-    build = subprocess.run([c_backend.compiler(), *flags, "-O1", "-g", *SANITIZE,
-                            str(tmp_path / "driver.c"), "-o", str(program), "-lm"],
+    build = subprocess.run([c_backend.compiler(), *flags, "-O1", "-g", *sanitize,
+                            str(tmp_path / "driver.c"), "-o", str(program), "-lm", *libraries],
                            capture_output=True, text=True, cwd=tmp_path, check=False)
     assert build.returncode == 0, build.stderr
     run = subprocess.run([str(program)], capture_output=True, text=True, timeout=120, check=False)
     assert run.returncode == 0, run.stdout + run.stderr
     assert "0 failures" in run.stdout
+
+
+def test_kernel_is_clean_under_address_and_undefined_sanitizers(tmp_path):
+    _build_and_run(tmp_path, DRIVER, SANITIZE, ())
+
+
+def test_shared_batches_are_clean_under_thread_sanitizer(tmp_path):
+    _build_and_run(tmp_path, SHARED_DRIVER, THREAD_SANITIZE, ("-lpthread",))
