@@ -82,8 +82,8 @@ def benchmark_b(networks: int = 4096, size: int = 6) -> None:
     c_backend.library()
 
     def c_calls():
-        # One call takes about 2 ms, mostly waking the worker thread when timed alone: time a
-        # sustained run of C_CALLS calls (as in a sweep) and report the time per call.
+        # One call takes about 1 ms: time a sustained run of C_CALLS calls (as in a sweep) and
+        # report the time per call.
         for _ in range(C_CALLS):
             population_gradient(W, W_star, backend="c")
 
