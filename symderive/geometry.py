@@ -16,7 +16,7 @@ import numpy as np
 
 NEAR_PARALLEL_COSINE = 0.5
 #: supplement_angles (and the C kernel): |cos θ| above this takes the near-parallel path.  Below it,
-#: the error ε of c = û·v̂ gives θ to ε/sin θ ≤ 3.2ε and ψ = π − θ (≥ 0.317) to a relative 10ε.
+#: the error ε of c = û·v̂ gives θ to ε/sin θ ≤ 3.21ε and ψ = π − θ (≥ 0.317) to a relative 10.1ε.
 SUPPLEMENT_NEAR_COSINE = 0.95
 NEAR_PAIR_ELEMENTS = 1 << 21
 #: norms strictly inside this range are computed without rescaling (see row_norms)

@@ -32,6 +32,12 @@ def _pool() -> ThreadPoolExecutor:
     return ThreadPoolExecutor(max_workers=max(1, cores() - 1), thread_name_prefix="symderive")
 
 
+# a forked child has none of the parent's threads: it starts a pool of its own (the parent's would
+# queue the helpers forever, keeping their arrays alive)
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_pool.cache_clear)
+
+
 def share(function: Callable[[bool], Result], helpers: int) -> tuple[Result, list[Future]]:
     """function(False) in up to ``helpers`` pool threads (at most one per other core), then
     function(True) in this thread; returns the latter's result and the helpers' futures.

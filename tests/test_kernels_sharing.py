@@ -8,6 +8,9 @@ entry in any chunk must still be reported by name.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+
 import numpy as np
 import pytest
 from test_kernels_lanes import mixed_batch
@@ -62,3 +65,27 @@ def test_bad_entry_in_the_last_chunk_is_named(small_chunks, array, value, name):
     for evaluate in (population_gradient, population_loss):
         with pytest.raises(ValueError, match=rf"^{name} "):
             evaluate(W, W_star, backend="c")
+
+
+def _calls_in_child(queue) -> None:
+    W, W_star = mixed_batch(4 * c_backend.LANES, 4, 3, 5, seed=5)
+    for _ in range(3):
+        population_gradient(W, W_star, backend="c")
+    pool = threads._pool()
+    pool.submit(lambda: None).result(timeout=30)  # the child's own pool runs what it is given
+    queue.put(pool._work_queue.qsize())
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this platform")
+def test_forked_child_gets_a_pool_of_its_own(small_chunks):
+    """After a fork the parent's pool has no threads in the child: helpers submitted there would
+    never run and would keep their arrays alive (one batch's worth per call)."""
+    W, W_star = mixed_batch(4 * c_backend.LANES, 4, 3, 5, seed=5)
+    population_gradient(W, W_star, backend="c")  # the parent's pool now has threads
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    child = context.Process(target=_calls_in_child, args=(queue,))
+    child.start()
+    child.join(timeout=60)
+    assert child.exitcode == 0
+    assert queue.get(timeout=5) == 0

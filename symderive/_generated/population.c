@@ -1060,7 +1060,7 @@ static void losses(long count, long K, long Ks, long d, const double *W, const d
  * there (the caller reports it). */
 static void descents(long count, long K, long Ks, long d, double *W, const double *Ws,
                      long teacher_stride, workspace *space, double lr, long max_steps, double tolerance,
-                     double *loss, long *steps, double *gradient_norm)
+                     double *loss, int64_t *steps, double *gradient_norm)
 {
     for (long n = 0; n < count; ++n) {
         double *w = W + n * K * d;
@@ -1084,7 +1084,7 @@ static void descents(long count, long K, long Ks, long d, double *W, const doubl
 }
 
 /* A batch of B networks is shared out in chunks of networks among the threads that call an entry
- * point with the same progress array (PROGRESS_LONGS zeros at first): each claims the next chunk
+ * point with the same progress array (int64 zeros at first): each claims the next chunk
  * until none is left, so a thread that starts late (waking a thread takes some 100 us) just takes
  * fewer.  progress[PROGRESS_STATUS] collects the input_status bits of every chunk (nothing is
  * computed in a chunk with input it cannot evaluate).  The caller that passes wait returns only
@@ -1093,12 +1093,12 @@ static void descents(long count, long K, long Ks, long d, double *W, const doubl
 enum batch_kind { LOSS, GRADIENT, DESCENT };
 typedef struct {
     double *loss, *gradient, *gradient_norm;
-    long *steps;
+    int64_t *steps;
     double lr, tolerance;
     long max_steps;
 } batch_outputs;
 
-static void wait_for_batch(long B, _Atomic long *progress)
+static void wait_for_batch(long B, _Atomic int64_t *progress)
 {
     for (long spin = 0; atomic_load_explicit(progress + PROGRESS_FINISHED, memory_order_acquire) < B; ++spin)
         if (spin < WAIT_SPINS)
@@ -1110,9 +1110,14 @@ static void wait_for_batch(long B, _Atomic long *progress)
 /* Returns 0 (whether or not the input could be evaluated: see above) or NO_MEMORY, when this thread
  * could not allocate its workspace and took no chunk. */
 static int run_batch(enum batch_kind kind, long B, long K, long Ks, long d, double *W, const double *Ws,
-                     long teacher_stride, const batch_outputs *out, long chunk, long *shared, int wait)
+                     long teacher_stride, const batch_outputs *out, long chunk, int64_t *shared, int wait)
 {
-    _Atomic long *progress = (_Atomic long *)shared;
+    _Atomic int64_t *progress = (_Atomic int64_t *)shared;
+    /* a helper that starts after every chunk is claimed allocates nothing */
+    if (atomic_load_explicit(progress + PROGRESS_NEXT, memory_order_relaxed) >= B) {
+        if (wait) wait_for_batch(B, progress);
+        return 0;
+    }
     workspace space;
     if (workspace_open(&space, K, Ks, d)) { workspace_close(&space); return NO_MEMORY; }
     for (;;) {
@@ -1142,22 +1147,22 @@ static int run_batch(enum batch_kind kind, long B, long K, long Ks, long d, doub
  * networks, else K* d), sharing the batch as run_batch describes.  W is only read, except by
  * symderive_descent. */
 int symderive_loss(long B, long K, long Ks, long d, const double *W, const double *Ws,
-                   long teacher_stride, double *loss, long chunk, long *progress, int wait)
+                   long teacher_stride, double *loss, long chunk, int64_t *progress, int wait)
 {
     const batch_outputs out = {.loss = loss};
     return run_batch(LOSS, B, K, Ks, d, (double *)W, Ws, teacher_stride, &out, chunk, progress, wait);
 }
 
 int symderive_gradient(long B, long K, long Ks, long d, const double *W, const double *Ws,
-                       long teacher_stride, double *gradient, long chunk, long *progress, int wait)
+                       long teacher_stride, double *gradient, long chunk, int64_t *progress, int wait)
 {
     const batch_outputs out = {.gradient = gradient};
     return run_batch(GRADIENT, B, K, Ks, d, (double *)W, Ws, teacher_stride, &out, chunk, progress, wait);
 }
 
 int symderive_descent(long B, long K, long Ks, long d, double *W, const double *Ws, long teacher_stride,
-                      double lr, long max_steps, double tolerance, double *loss, long *steps,
-                      double *gradient_norm, long chunk, long *progress, int wait)
+                      double lr, long max_steps, double tolerance, double *loss, int64_t *steps,
+                      double *gradient_norm, long chunk, int64_t *progress, int wait)
 {
     const batch_outputs out = {.loss = loss, .steps = steps, .gradient_norm = gradient_norm, .lr = lr,
                                .tolerance = tolerance, .max_steps = max_steps};

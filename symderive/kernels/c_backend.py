@@ -177,10 +177,11 @@ def run_batched(name: str, student: np.ndarray, teacher: np.ndarray, outputs: li
     addresses = [_address(array) for array in arrays]
     arguments = (networks, K, Ks, d, *addresses[:2], teacher_stride, *options, *addresses[2:-1], chunk,
                  addresses[-1])
-    helpers = cores() - 1 if networks > chunk and networks * work >= THREAD_THRESHOLD else 0
+    chunks = -(-networks // chunk)
+    helpers = min(cores() - 1, chunks - 1) if networks * work >= THREAD_THRESHOLD else 0
 
     def call(wait: bool, arrays: tuple = arrays) -> int:
-        # a helper may start after the batch is done and then only reads progress: the default
+        # a helper may start after the batch is done, and then only looks at progress: the default
         # argument keeps the arrays alive for as long as a helper may run this function
         return function(*arguments, wait)
 

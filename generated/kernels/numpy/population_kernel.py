@@ -133,7 +133,7 @@ def _coefficient_passes(coefficients, column_scales, e_weights, offset):
     """In place over a block of cosines c_ja = e_j·e_a (row j is unit j + offset): the coefficients
     U_SLOPE s_a ‖u_a‖ ψ_ja, plus e_sum_j = Σ_a E_SLOPE s_a ‖u_a‖ sin θ_ja on each row's own column.
 
-    Where |c| ≤ SUPPLEMENT_NEAR_COSINE: ψ = π/2 + arcsin(c) ∈ [0.31, 2.83], accurate to about 3.2
+    Where |c| ≤ SUPPLEMENT_NEAR_COSINE: ψ = π/2 + arcsin(c) ∈ [0.31, 2.83], with at most 3.21
     times the error of c, as atan2 in :func:`symderive.geometry.supplement_angles`, and
     sin θ = √(1 − c²).  A unit with itself: ψ = π, sin θ = 0.  Chunk by chunk (one thread: spread
     over two cores the passes measured no faster, the second core being taken by BLAS's own
