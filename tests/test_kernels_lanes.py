@@ -15,7 +15,7 @@ import pytest
 from test_population_accuracy import BOUND, reference_gradient
 
 from symderive.kernels import c_backend
-from symderive.population import population_gradient
+from symderive.population import gradient_descent, population_gradient
 
 
 def _near(rng, row: np.ndarray, angle: float) -> np.ndarray:
@@ -95,3 +95,18 @@ def test_lane_path_against_mpmath(reference):
         if n % 7 == 2:
             relative = np.linalg.norm(gradient[n][kept] - expected) / np.linalg.norm(expected)
             assert relative <= 1e-12, (n, relative)
+
+
+def test_lane_descent_equals_one_network_at_a_time():
+    """gradient_descent on a batch (LANES networks at a time; the paired ones take per-network
+    gradients) against each network alone, without a tolerance and with one that stops about half
+    of the networks early, each at its own step."""
+    W, W_star = mixed_batch(2 * c_backend.LANES + 3, 4, 3, 5, seed=12)
+    full = gradient_descent(W, W_star, lr=0.05, steps=40, backend="c")
+    for tol in (0.0, float(np.median(full.gradient_norm))):
+        batched = gradient_descent(W, W_star, lr=0.05, steps=40, tol=tol, backend="c")
+        alone = [gradient_descent(w, w_star, lr=0.05, steps=40, tol=tol, backend="c")
+                 for w, w_star in zip(W, W_star, strict=True)]
+        for field in ("weights", "loss", "steps", "gradient_norm"):
+            assert np.array_equal(getattr(batched, field), np.stack([getattr(one, field) for one in alone]))
+    assert len(set(batched.steps.tolist())) > 2

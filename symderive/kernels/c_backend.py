@@ -41,7 +41,8 @@ SOURCE = "population.c"
 #: do not share batches of fewer pair evaluations than this with helper threads
 THREAD_THRESHOLD = 20_000
 #: the kernel evaluates small networks this many at a time (LANES in templates/c/population.c.j2);
-#: chunks of the gradient's batches are multiples of it so that only the last has networks left over
+#: chunks of the gradient's and the descent's batches are multiples of it so that only the last has
+#: networks left over
 LANES = 8
 #: a chunk of a batch is about this many pair evaluations: small enough that the thread waiting for
 #: the others' last chunks waits briefly, large enough that claiming one costs nothing
@@ -171,7 +172,7 @@ def run_batched(name: str, student: np.ndarray, teacher: np.ndarray, outputs: li
     teacher_stride = 0 if teacher.shape[0] == 1 else Ks * d
     steps = options[1] if name == "symderive_descent" else 0
     work = K * (K + Ks) * (steps + 1)
-    chunk = chunk_size(work, lanes=name == "symderive_gradient")
+    chunk = chunk_size(work, lanes=name != "symderive_loss")
     progress = np.zeros(PROGRESS_LONGS, dtype=np.int64)
     arrays = (student, teacher, *outputs, progress)
     addresses = [_address(array) for array in arrays]

@@ -204,6 +204,7 @@ typedef struct {
     double *u_sign, *e_scale; /* column factors of the coefficients in gradient_rows */
     double *units, *columns, *dense, *rows, *delta_columns, *scaled, *norms, *residual, *gradient, *e_sums, *delta,
         *w_delta, *delta_squared;
+    double *lane_gradient; /* the gradients of LANES networks, one after the other (lane_descents) */
     double *supplement, *cosine, *sine, *kappa, *c_u, *c_e, *steps;
     long *teacher_of, *taken;
     const double **rows_of, **raw_of;
@@ -227,13 +228,13 @@ static int workspace_open(workspace *space, long K, long Ks, long d)
                          &space->residual,
                          &space->gradient, &space->e_sums, &space->delta, &space->w_delta,
                          &space->delta_squared, &space->supplement, &space->cosine, &space->sine,
-                         &space->kappa, &space->c_u, &space->c_e, &space->steps};
+                         &space->kappa, &space->c_u, &space->c_e, &space->steps, &space->lane_gradient};
     const long sizes[] = {M, M * lanes, M * d * lanes, column_stride * d,
                           M * dense_stride, lanes > 1 ? M * d * lanes : 0, (K + LANES) * d, 2 * d, M * lanes,
                           d,
                           K * d * lanes, K, K * d, K,
                           K, pairs, pairs, pairs,
-                          pairs, pairs, pairs, PAIR_STEP_ARRAYS * K * K};
+                          pairs, pairs, pairs, PAIR_STEP_ARRAYS * K * K, lanes > 1 ? K * d * lanes : 0};
     (void)sizeof(char[sizeof arrays / sizeof arrays[0] == sizeof sizes / sizeof sizes[0] ? 1 : -1]);
     int failed = 0;
     space->M = M;
@@ -261,7 +262,7 @@ static void workspace_close(workspace *space)
                         space->rows, space->delta_columns, space->scaled, space->norms, space->residual, space->gradient, space->e_sums,
                         space->delta, space->w_delta, space->delta_squared, space->supplement,
                         space->cosine, space->sine, space->kappa, space->c_u, space->c_e,
-                        space->steps};
+                        space->steps, space->lane_gradient};
     for (size_t n = 0; n < sizeof arrays / sizeof arrays[0]; ++n) free(arrays[n]);
     free(space->teacher_of);
     free(space->taken);
@@ -1054,33 +1055,86 @@ static void losses(long count, long K, long Ks, long d, const double *W, const d
     }
 }
 
-/* Gradient descent W <- W - lr dJ/dW for each of count networks until |dJ/dW| <= tolerance
- * (Frobenius norm) or max_steps updates.  W is updated in place; loss, steps and gradient_norm
- * receive the values at the final weights.  A network whose gradient stops being finite stops
- * there (the caller reports it). */
+/* Gradient descent W <- W - lr dJ/dW of one network until |dJ/dW| <= tolerance (Frobenius norm) or
+ * max_steps updates.  w is updated in place; loss, steps and gradient_norm receive the values at
+ * the final weights.  A network whose gradient stops being finite stops there (the caller reports
+ * it). */
+static void network_descent(long K, long Ks, long d, double *w, const double *ws, workspace *space,
+                            double lr, long max_steps, double tolerance, double *loss, int64_t *steps,
+                            double *gradient_norm)
+{
+    prepare_rows(ws, K, Ks, d, space);
+    const double fixed = teacher_pairs(K, Ks, d, space);
+    long step = 0;
+    for (;;) {
+        prepare_rows(w, 0, K, d, space);
+        student_gradient(K, Ks, d, w, ws, space, space->gradient);
+        const double norm = row_norm(space->gradient, K * d);
+        *gradient_norm = norm;
+        if (!(norm > tolerance) || step == max_steps) break;
+        axpy(-lr, space->gradient, w, K * d);
+        ++step;
+    }
+    /* the loss only at the final weights (their rows are still prepared) */
+    *loss = 0.5 * (student_pairs(K, Ks, d, space) + fixed);
+    *steps = step;
+}
+
+/* The same descent for LANES networks at once, step by step: their gradients from the lane path
+ * (those it leaves to the per-network path computed there), then each network's step as in
+ * network_descent, so that every value is the same, bit for bit.  A network that has stopped is
+ * evaluated along with the others until all have, its weights no longer updated. */
+static void lane_descents(long K, long Ks, long d, double *W, const double *Ws, long teacher_stride,
+                          workspace *space, double lr, long max_steps, double tolerance, double *loss,
+                          int64_t *steps, double *gradient_norm)
+{
+    double *gradient = space->lane_gradient;
+    long step[LANES], moving = LANES;
+    int stopped[LANES];
+    for (long n = 0; n < LANES; ++n) {
+        step[n] = 0;
+        stopped[n] = 0;
+    }
+    while (moving > 0) {
+        int close[LANES];
+        lane_gradients(K, Ks, d, W, Ws, teacher_stride, space, gradient, close);
+        for (long n = 0; n < LANES; ++n) {
+            if (stopped[n]) continue;
+            double *w = W + n * K * d, *g = gradient + n * K * d;
+            if (close[n]) network_gradient(K, Ks, d, w, Ws + n * teacher_stride, space, g);
+            const double norm = row_norm(g, K * d);
+            gradient_norm[n] = norm;
+            if (!(norm > tolerance) || step[n] == max_steps) {
+                stopped[n] = 1;
+                --moving;
+                continue;
+            }
+            axpy(-lr, g, w, K * d);
+            ++step[n];
+        }
+    }
+    for (long n = 0; n < LANES; ++n) {
+        prepare_rows(Ws + n * teacher_stride, K, Ks, d, space);
+        const double fixed = teacher_pairs(K, Ks, d, space);
+        prepare_rows(W + n * K * d, 0, K, d, space);
+        loss[n] = 0.5 * (student_pairs(K, Ks, d, space) + fixed);
+        steps[n] = step[n];
+    }
+}
+
+/* network_descent for each of count networks (lane_descents for each LANES of them where the
+ * workspace has the lane path). */
 static void descents(long count, long K, long Ks, long d, double *W, const double *Ws,
                      long teacher_stride, workspace *space, double lr, long max_steps, double tolerance,
                      double *loss, int64_t *steps, double *gradient_norm)
 {
-    for (long n = 0; n < count; ++n) {
-        double *w = W + n * K * d;
-        const double *ws = Ws + n * teacher_stride;
-        prepare_rows(ws, K, Ks, d, space);
-        const double fixed = teacher_pairs(K, Ks, d, space);
-        long step = 0;
-        for (;;) {
-            prepare_rows(w, 0, K, d, space);
-            student_gradient(K, Ks, d, w, ws, space, space->gradient);
-            const double norm = row_norm(space->gradient, K * d);
-            gradient_norm[n] = norm;
-            if (!(norm > tolerance) || step == max_steps) break;
-            axpy(-lr, space->gradient, w, K * d);
-            ++step;
-        }
-        /* the loss only at the final weights (their rows are still prepared) */
-        loss[n] = 0.5 * (student_pairs(K, Ks, d, space) + fixed);
-        steps[n] = step;
-    }
+    long n = 0;
+    for (; space->lanes > 1 && n + LANES <= count; n += LANES)
+        lane_descents(K, Ks, d, W + n * K * d, Ws + n * teacher_stride, teacher_stride, space, lr,
+                      max_steps, tolerance, loss + n, steps + n, gradient_norm + n);
+    for (; n < count; ++n)
+        network_descent(K, Ks, d, W + n * K * d, Ws + n * teacher_stride, space, lr, max_steps,
+                        tolerance, loss + n, steps + n, gradient_norm + n);
 }
 
 /* A batch of B networks is shared out in chunks of networks among the threads that call an entry
