@@ -175,9 +175,9 @@ def run_batched(name: str, student: np.ndarray, teacher: np.ndarray, outputs: li
     chunk = chunk_size(work, lanes=name != "symderive_loss")
     progress = np.zeros(PROGRESS_LONGS, dtype=np.int64)
     arrays = (student, teacher, *outputs, progress)
-    addresses = [_address(array) for array in arrays]
-    arguments = (networks, K, Ks, d, *addresses[:2], teacher_stride, *options, *addresses[2:-1], chunk,
-                 addresses[-1])
+    student_at, teacher_at, *outputs_at, progress_at = (_address(array) for array in arrays)
+    arguments = (networks, K, Ks, d, student_at, teacher_at, teacher_stride, *options, *outputs_at,
+                 chunk, progress_at)
     chunks = -(-networks // chunk)
     helpers = min(cores() - 1, chunks - 1) if networks * work >= THREAD_THRESHOLD else 0
 
