@@ -16,7 +16,8 @@ import numpy as np
 
 NEAR_PARALLEL_COSINE = 0.5
 #: supplement_angles (and the C kernel): |cos θ| above this takes the near-parallel path.  Below it,
-#: the error ε of c = û·v̂ gives θ to ε/sin θ ≤ 3.21ε and ψ = π − θ (≥ 0.317) to a relative 10.1ε.
+#: the error ε of c = û·v̂ gives θ to ε/sin θ ≤ 3.21ε and ψ = π − θ (≥ 0.317) to a relative
+#: 10.1ε.
 SUPPLEMENT_NEAR_COSINE = 0.95
 NEAR_PAIR_ELEMENTS = 1 << 21
 #: norms strictly inside this range are computed without rescaling (see row_norms)
@@ -202,8 +203,8 @@ def supplement_angles(left: np.ndarray, right: np.ndarray, left_rows: np.ndarray
     """ψ = π − θ, cos θ, sin θ between every row of left (..., K, d) and right (..., M, d).
 
     ``left``/``right`` are the unit rows and ``left_rows``/``right_rows`` the rows themselves (for the
-    near-parallel pairs).  Where |c| ≤ SUPPLEMENT_NEAR_COSINE = 0.95: ψ = atan2(√(1 − c²), −c) from the
-    cosine of the unit rows (``cosine``, if given, must be left @ rightᵀ and is overwritten).  Beyond
+    near-parallel pairs).  Where |c| ≤ SUPPLEMENT_NEAR_COSINE = 0.95: ψ = atan2(√(1 − c²), −c) from
+    the cosine of the unit rows (``cosine``, if given, must be left @ rightᵀ and is overwritten).  Beyond
     :func:`near_parallel_angles` gives σ with relative accuracy and ψ = π − σ (near-parallel) or
     ψ = σ (near-antiparallel), so ψ, and sin θ, keep their relative accuracy as θ → π.
     ``self_offset``: left row i is right row i + self_offset (a unit with itself: θ = 0 exactly).

@@ -108,5 +108,6 @@ def test_lane_descent_equals_one_network_at_a_time():
         alone = [gradient_descent(w, w_star, lr=0.05, steps=40, tol=tol, backend="c")
                  for w, w_star in zip(W, W_star, strict=True)]
         for field in ("weights", "loss", "steps", "gradient_norm"):
-            assert np.array_equal(getattr(batched, field), np.stack([getattr(one, field) for one in alone]))
+            expected = np.stack([getattr(one, field) for one in alone])
+            assert np.array_equal(getattr(batched, field), expected)
     assert len(set(batched.steps.tolist())) > 2

@@ -35,7 +35,7 @@ static int run(long B, long K, long Ks, long d, int shared_teacher, unsigned see
     double *Ws = malloc(sizeof(double) * (size_t)((shared_teacher ? 1 : B) * Ks * d));
     double *gradient = malloc(sizeof(double) * (size_t)(B * K * d));
     double *loss = malloc(sizeof(double) * (size_t)B), *norm = malloc(sizeof(double) * (size_t)B);
-    long *steps = malloc(sizeof(long) * (size_t)B);
+    int64_t *steps = malloc(sizeof(int64_t) * (size_t)B);
     for (long i = 0; i < B * K * d; ++i) W[i] = (double)((seed + 7 * i) % 13) - 6.0;
     for (long i = 0; i < (shared_teacher ? 1 : B) * Ks * d; ++i) Ws[i] = (double)((seed + 5 * i) % 11) - 5.0;
     for (long i = 0; i < d; ++i) W[i] = 0.0;                          /* a zero student row */
@@ -43,9 +43,10 @@ static int run(long B, long K, long Ks, long d, int shared_teacher, unsigned see
     if (Ks > 1) for (long i = 0; i < d; ++i) Ws[d + i] = 2.0 * Ws[i];        /* parallel */
     const long stride = shared_teacher ? 0 : Ks * d;
     /* one thread, in chunks of 3 networks (LANES for the gradient): fresh progress arrays */
-    long progress[3][3] = {{0}};
+    int64_t progress[3][3] = {{0}};
     int failures = check("loss", symderive_loss(B, K, Ks, d, W, Ws, stride, loss, 3, progress[0], 1))
-        + check("gradient", symderive_gradient(B, K, Ks, d, W, Ws, stride, gradient, LANES, progress[1], 1))
+        + check("gradient", symderive_gradient(B, K, Ks, d, W, Ws, stride, gradient, LANES,
+                                               progress[1], 1))
         + check("descent", symderive_descent(B, K, Ks, d, W, Ws, stride, 0.05, 50, 1e-9, loss,
                                              steps, norm, 3, progress[2], 1));
     for (int call = 0; call < 3; ++call)
@@ -75,7 +76,8 @@ SHARED_DRIVER = r"""
 #include <stdio.h>
 
 typedef struct {
-    int kind; long B, K, Ks, d; double *W; const double *Ws; double *out, *norm; long *steps, *progress;
+    int kind; long B, K, Ks, d; double *W; const double *Ws; double *out, *norm;
+    int64_t *steps, *progress;
     int wait, status;
 } job;
 
@@ -98,18 +100,18 @@ int main(void) {
     const long B = 203, K = 4, Ks = 3, d = 5, size = B * K * d;
     double *Ws = malloc(sizeof(double) * (size_t)(B * Ks * d));
     double *W[2], *out[2], *norm[2];
-    long *steps[2];
+    int64_t *steps[2];
     for (int copy = 0; copy < 2; ++copy) {
         W[copy] = malloc(sizeof(double) * (size_t)size);
         out[copy] = malloc(sizeof(double) * (size_t)size);
         norm[copy] = malloc(sizeof(double) * (size_t)B);
-        steps[copy] = malloc(sizeof(long) * (size_t)B);
+        steps[copy] = malloc(sizeof(int64_t) * (size_t)B);
     }
     for (long i = 0; i < B * Ks * d; ++i) Ws[i] = (double)((5 * i) % 11) - 5.0;
     int failures = 0;
     for (int kind = 0; kind < 3; ++kind) {
         const long count = kind == 1 ? B : size;  /* losses: one per network */
-        long alone[3] = {0}, shared[3] = {0};
+        int64_t alone[3] = {0}, shared[3] = {0};
         for (int copy = 0; copy < 2; ++copy)
             for (long i = 0; i < size; ++i) W[copy][i] = (double)((7 * i) % 13) - 6.0;
         job one = {kind, B, K, Ks, d, W[0], Ws, out[0], norm[0], steps[0], alone, 1, 0};
@@ -146,7 +148,8 @@ def _sanitizers_work(tmp_path, sanitize: tuple[str, ...] = SANITIZE) -> str | No
     return None
 
 
-def _build_and_run(tmp_path, driver: str, sanitize: tuple[str, ...], libraries: tuple[str, ...]) -> None:
+def _build_and_run(tmp_path, driver: str, sanitize: tuple[str, ...],
+                   libraries: tuple[str, ...]) -> None:
     if shutil.which("cc") is None:
         pytest.skip("no C compiler")
     reason = _sanitizers_work(tmp_path, sanitize)

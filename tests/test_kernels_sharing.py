@@ -38,7 +38,8 @@ def small_chunks(monkeypatch):
 
 def test_chunk_sizes():
     for pairs in (1, 18, 72, 4096, 10**6):
-        lanes, networks = c_backend.chunk_size(pairs, lanes=True), c_backend.chunk_size(pairs, lanes=False)
+        lanes = c_backend.chunk_size(pairs, lanes=True)
+        networks = c_backend.chunk_size(pairs, lanes=False)
         assert lanes % c_backend.LANES == 0 and lanes >= networks >= 1
         assert networks * pairs <= max(c_backend.CHUNK_PAIRS, pairs)
 

@@ -147,8 +147,8 @@ def library() -> ctypes.CDLL:
 def _address(array: np.ndarray) -> int:
     """The address of a C-contiguous float64 or int64 array, the layouts the kernel reads."""
     if array.dtype not in (np.float64, np.int64) or not array.flags.c_contiguous:
-        raise TypeError(f"the C kernel needs C-contiguous float64 or int64 arrays, got {array.dtype} "
-                        f"with strides {array.strides}")
+        raise TypeError(f"the C kernel needs C-contiguous float64 or int64 arrays, got "
+                        f"{array.dtype} with strides {array.strides}")
     return array.ctypes.data
 
 
@@ -160,7 +160,7 @@ def chunk_size(work_per_network: int, lanes: bool) -> int:
 
 def run_batched(name: str, student: np.ndarray, teacher: np.ndarray, outputs: list[np.ndarray],
                 *options) -> None:
-    """Call entry point name on (B, K, d) students and (B or 1, K*, d) teachers, shared over the cores.
+    """Call entry point name on (B, K, d) students and (B or 1, K*, d) teachers, on all the cores.
 
     ``outputs`` are C-contiguous arrays with the networks on the first axis (filled in place); for
     ``symderive_descent`` the student array itself is updated in place as well.  The kernel checks

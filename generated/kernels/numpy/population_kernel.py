@@ -160,7 +160,8 @@ def _coefficient_passes(coefficients, column_scales, e_weights, offset):
                 batch, row, column = numpy.nonzero(near)
                 found.append((batch, row + chunk.start, column))
                 squares[near] = 0.0
-            e_sums = numpy.matmul(squares, e_weights[:, :, None])[..., 0]  # BLAS: twice einsum's speed
+            # a BLAS matrix-vector product: twice einsum's speed
+            e_sums = numpy.matmul(squares, e_weights[:, :, None])[..., 0]
             numpy.arcsin(values, out=values)
             values += 0.5 * numpy.pi
             values *= column_scales[:, None, :]
