@@ -157,9 +157,16 @@ static inline double arc_tangent(double y, double x)
     return x < 0.0 ? M_PI - angle : angle;
 }
 
-/* u . v as LANES interleaved sums (coordinates i, i + LANES, ...; they vectorize), added at the end. */
+/* u . v: for d >= 2 LANES as LANES interleaved sums (coordinates i, i + LANES, ...; they vectorize),
+ * added at the end; shorter, the products added in order (for d <= LANES the same sum either way,
+ * which prepare_lanes relies on; adding the LANES sums cost more than the whole short sum). */
 INLINE double dot(const double *u, const double *v, long d)
 {
+    if (d < 2 * LANES) {
+        double sum = 0.0;
+        for (long i = 0; i < d; ++i) sum += u[i] * v[i];
+        return sum;
+    }
     double sums[LANES] = {0.0};
     long i0 = 0;
     for (; i0 + LANES <= d; i0 += LANES)
