@@ -312,10 +312,22 @@ static int exactly_scaled(const double *row, long d, double *scaled)
     return exponent;
 }
 
-/* row / norm, entry by entry (out of line: it is rarely needed). */
-OUT_OF_LINE void divided_row(const double *row, double norm, long d, double *unit)
+/* row / norm into unit[i stride], entry by entry (out of line: it is rarely needed). */
+OUT_OF_LINE void divided_row(const double *row, double norm, long d, long stride, double *unit)
 {
-    for (long i = 0; i < d; ++i) unit[i] = row[i] / norm;
+    for (long i = 0; i < d; ++i) unit[i * stride] = row[i] / norm;
+}
+
+/* The norm of row (returned) and row / norm into unit[i stride], zero for a zero row: one division
+ * per row; a norm so small that its reciprocal overflows divides each entry. */
+INLINE double unit_row(const double *row, long d, long stride, double *unit)
+{
+    const double norm = row_norm(row, d), inverse = norm > 0.0 ? 1.0 / norm : 0.0;
+    if (inverse <= DBL_MAX)
+        for (long i = 0; i < d; ++i) unit[i * stride] = row[i] * inverse;
+    else
+        divided_row(row, norm, d, stride, unit);
+    return norm;
 }
 
 /* Norm, unit row (also stored as a column) and the address of rows first..first+count-1 of the
@@ -325,15 +337,8 @@ INLINE void prepare_rows_of_dimension(const double *rows, long first, long count
 {
     for (long a = first; a < first + count; ++a) {
         const double *row = rows + (a - first) * d;
-        const double norm = row_norm(row, d);
-        space->norms[a] = norm;
+        space->norms[a] = unit_row(row, d, 1, space->units + a * d);
         space->raw_of[a] = row;
-        /* one division per row; a norm so small that its reciprocal overflows divides each entry */
-        const double inverse = norm > 0.0 ? 1.0 / norm : 0.0;
-        if (inverse <= DBL_MAX)
-            for (long i = 0; i < d; ++i) space->units[a * d + i] = row[i] * inverse;
-        else
-            divided_row(row, norm, d, space->units + a * d);
         for (long i = 0; i < d; ++i) space->columns[i * space->column_stride + a] = space->units[a * d + i];
     }
 }
@@ -377,15 +382,11 @@ INLINE void prepare_lanes_of_dimension(const double *rows, long network_stride, 
                 units[(a * d + i) * LANES + n] = raw[(a * d + i) * LANES + n] * inverse;
         }
     }
-    /* row_norm and the units of prepare_rows for all rows (the same values where the sum was safe) */
+    /* the norms and units of prepare_rows for all rows (the same values where the sum was safe) */
     for (long a = 0; a < count && rare; ++a)
-        for (long n = 0; n < LANES; ++n) {
-            const double *row = space->raw_of[(first + a) * LANES + n];
-            const double norm = row_norm(row, d), inverse = norm > 0.0 ? 1.0 / norm : 0.0;
-            norms[a * LANES + n] = norm;
-            for (long i = 0; i < d; ++i)
-                units[(a * d + i) * LANES + n] = inverse <= DBL_MAX ? row[i] * inverse : row[i] / norm;
-        }
+        for (long n = 0; n < LANES; ++n)
+            norms[a * LANES + n] = unit_row(space->raw_of[(first + a) * LANES + n], d, LANES,
+                                            units + a * d * LANES + n);
 }
 
 /* Veltkamp's split and Dekker's exact product: a b = product + returned error, exactly. */
@@ -1120,13 +1121,9 @@ static void lane_descents(long K, long Ks, long d, double *W, const double *Ws, 
             ++step[n];
         }
     }
-    for (long n = 0; n < LANES; ++n) {
-        prepare_rows(Ws + n * teacher_stride, K, Ks, d, space);
-        const double fixed = teacher_pairs(K, Ks, d, space);
-        prepare_rows(W + n * K * d, 0, K, d, space);
-        loss[n] = 0.5 * (student_pairs(K, Ks, d, space) + fixed);
-        steps[n] = step[n];
-    }
+    /* the losses at the final weights, as network_descent's */
+    losses(LANES, K, Ks, d, W, Ws, teacher_stride, space, loss);
+    for (long n = 0; n < LANES; ++n) steps[n] = step[n];
 }
 
 /* network_descent for each of count networks (lane_descents for each LANES of them where the
