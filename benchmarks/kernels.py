@@ -4,7 +4,8 @@
     (the Gram matrix W [W; W*]ᵀ and the (K × 2K) coefficient matrix times [W; W*]); goal <= 1.25.
 (b) K = d = 6, B = 4096 networks: C-backend gradients per second against (i) a per-network NumPy
     evaluation with arccos of a clipped cosine broadcast over pairs (as the paper's own code does),
-    goal >= 100x, and (ii) the batched NumPy backend (Gram matrices, atan2, batched matmul), goal >= 6x.
+    goal >= 100x, and (ii) the batched NumPy backend (Gram matrices, atan2, batched matmul),
+    goal >= 6x.
 (c) gradient descent, K = d = 10, 1000 networks, 10^4 steps: C loop against the batched NumPy loop
     (per step; the NumPy loop runs 10^3 steps unless --full).
 (d) the census workload of issue 7 (symderive.second_order.census): K = d = 20, W* = I, 250 Xavier
@@ -61,7 +62,8 @@ def benchmark_a(size: int = 1024) -> None:
 
 
 def paper_style_gradient(W: np.ndarray, W_star: np.ndarray) -> np.ndarray:
-    """One network the way the paper's script does it: arccos of a clipped cosine, broadcast over pairs."""
+    """One network the way the paper's script does it: arccos of a clipped cosine, broadcast over
+    pairs."""
     units = np.concatenate([W, W_star])
     signs = np.concatenate([np.ones(len(W)), -np.ones(len(W_star))])
     norms = np.linalg.norm(units, axis=1)
@@ -78,7 +80,8 @@ C_CALLS = 20
 
 def benchmark_b(networks: int = 4096, size: int = 6) -> None:
     rng = np.random.default_rng(1)
-    W, W_star = rng.standard_normal((networks, size, size)), rng.standard_normal((networks, size, size))
+    W = rng.standard_normal((networks, size, size))
+    W_star = rng.standard_normal((networks, size, size))
     c_backend.library()
 
     def c_calls():
@@ -94,7 +97,8 @@ def benchmark_b(networks: int = 4096, size: int = 6) -> None:
     }, 5)
     c_time, batched, loop = times["c"] / C_CALLS, times["batched"], times["loop"]
     print(f"(b) K = d = {size}, B = {networks}: C {networks / c_time:,.0f} gradients/s; "
-          f"per-network NumPy (arccos) {networks / loop:,.0f}/s -> {loop / c_time:.0f}x (goal >= 100x); "
+          f"per-network NumPy (arccos) {networks / loop:,.0f}/s -> {loop / c_time:.0f}x "
+          f"(goal >= 100x); "
           f"batched NumPy {networks / batched:,.0f}/s -> {batched / c_time:.1f}x (goal >= 6x)")
 
 
@@ -119,7 +123,8 @@ def benchmark_c(networks: int = 1000, size: int = 10, steps: int = 10_000,
     ratio = (np_time / numpy_steps) / (c_time / steps)
     print(f"(c) descent K = d = {size}, {networks} networks: C {steps} steps {c_time:.1f} s "
           f"({networks * steps / c_time:,.0f} network-steps/s); batched NumPy {numpy_steps} steps "
-          f"{np_time:.1f} s ({networks * numpy_steps / np_time:,.0f}/s) -> C {ratio:.1f}x per step; "
+          f"{np_time:.1f} s ({networks * numpy_steps / np_time:,.0f}/s) -> C {ratio:.1f}x "
+          f"per step; "
           f"after {numpy_steps} steps max |W_C - W_NumPy| {difference:.1e}; "
           f"median loss after {steps} steps {np.median(c_result.loss):.2e}")
 

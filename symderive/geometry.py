@@ -4,8 +4,8 @@ Angles are never arccos of a clipped cosine.  For unit rows û, v̂ the cosine c
 matrix product (BLAS); where |c| ≤ 1/2 the angle is θ = atan2(√(1 − c²), c), whose absolute error
 is at most about 1.2 times that of c (a few ulps).  Where |c| > 1/2, the pair is near-parallel
 or near-antiparallel and c has lost the information about small angles, so the angle is recomputed
-from the vectors with Kahan's formula θ = 2·atan2(‖û − v̂‖, ‖û + v̂‖), accurate to a few ulps for every
-θ ∈ [0, π] including θ → 0 and θ → π.
+from the vectors with Kahan's formula θ = 2·atan2(‖û − v̂‖, ‖û + v̂‖), accurate to a few ulps for
+every θ ∈ [0, π] including θ → 0 and θ → π.
 """
 
 from __future__ import annotations
@@ -42,9 +42,9 @@ PAIR_SEARCH_ELEMENTS = 1 << 20
 def row_norms(rows: np.ndarray) -> np.ndarray:
     """Euclidean norms of the rows (last axis), without overflow or underflow for 1e-150..1e150.
 
-    √(Σ x²) directly where the sum of squares is safely inside the floating-point range (there the
-    squares that underflow are below 1e-18 of the sum); rows outside it are rescaled by their largest
-    magnitude first.
+    √(Σ x²) directly where the sum of squares is safely inside the floating-point range (there
+    the squares that underflow are below 1e-18 of the sum); rows outside it are rescaled by their
+    largest magnitude first.
     """
     norms = np.asarray(np.sqrt(np.einsum("...i,...i->...", rows, rows)))
     unsafe = ~((norms > SAFE_NORM_RANGE[0]) & (norms < SAFE_NORM_RANGE[1]))
@@ -70,11 +70,12 @@ def pairwise_angles(left: np.ndarray, right: np.ndarray, cosine: np.ndarray | No
 
     Both must have the same leading (batch) shape.  Returns three arrays of shape (..., K, M).  Rows
     must be unit vectors (zero rows give θ = π/2, a value that callers multiply by a zero norm).
-    Where |c| ≤ 1/2, sin θ = √(1 − c²) has a relative error of a few ulps (c² ≤ 1/4); the near-parallel
-    pairs take θ from Kahan's formula and cos θ = (b² − a²)/(a² + b²), sin θ = 2ab/(a² + b²) from its
-    half-angle legs a = ‖û − v̂‖, b = ‖û + v̂‖.  ``cosine``, if given, must be left @ rightᵀ (from a
-    larger matrix product, say) and is overwritten with cos θ.  Extra memory: a few (..., K, M)
-    arrays and at most NEAR_PAIR_ELEMENTS vector entries for the near-parallel pairs.
+    Where |c| ≤ 1/2, sin θ = √(1 − c²) has a relative error of a few ulps (c² ≤ 1/4); the
+    near-parallel pairs take θ from Kahan's formula and cos θ = (b² − a²)/(a² + b²),
+    sin θ = 2ab/(a² + b²) from its half-angle legs a = ‖û − v̂‖, b = ‖û + v̂‖.  ``cosine``, if
+    given, must be left @ rightᵀ (from a larger matrix product, say) and is overwritten with cos θ.
+    Extra memory: a few (..., K, M) arrays and at most NEAR_PAIR_ELEMENTS vector entries for the
+    near-parallel pairs.
     """
     if cosine is None:
         cosine = left @ np.swapaxes(right, -1, -2)
@@ -98,7 +99,8 @@ def pairwise_angles(left: np.ndarray, right: np.ndarray, cosine: np.ndarray | No
 
 
 def exactly_scaled(rows: np.ndarray) -> np.ndarray:
-    """Each row times the power of two that brings its largest magnitude into [1/2, 1) (no rounding)."""
+    """Each row times the power of two that brings its largest magnitude into [1/2, 1) (no
+    rounding)."""
     return np.ldexp(rows, -_scale_exponents(rows))
 
 
@@ -202,11 +204,12 @@ def supplement_angles(left: np.ndarray, right: np.ndarray, left_rows: np.ndarray
                       self_offset: int | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """ψ = π − θ, cos θ, sin θ between every row of left (..., K, d) and right (..., M, d).
 
-    ``left``/``right`` are the unit rows and ``left_rows``/``right_rows`` the rows themselves (for the
-    near-parallel pairs).  Where |c| ≤ SUPPLEMENT_NEAR_COSINE = 0.95: ψ = atan2(√(1 − c²), −c) from
-    the cosine of the unit rows (``cosine``, if given, must be left @ rightᵀ and is overwritten).  Beyond
-    :func:`near_parallel_angles` gives σ with relative accuracy and ψ = π − σ (near-parallel) or
-    ψ = σ (near-antiparallel), so ψ, and sin θ, keep their relative accuracy as θ → π.
+    ``left``/``right`` are the unit rows and ``left_rows``/``right_rows`` the rows themselves (for
+    the near-parallel pairs).  Where |c| ≤ SUPPLEMENT_NEAR_COSINE = 0.95: ψ = atan2(√(1 − c²), −c)
+    from the cosine of the unit rows (``cosine``, if given, must be left @ rightᵀ and is
+    overwritten).  Beyond :func:`near_parallel_angles` gives σ with relative accuracy and
+    ψ = π − σ (near-parallel) or ψ = σ (near-antiparallel), so ψ, and sin θ, keep their relative
+    accuracy as θ → π.
     ``self_offset``: left row i is right row i + self_offset (a unit with itself: θ = 0 exactly).
     """
     if cosine is None:
@@ -246,7 +249,8 @@ def teacher_pairs(student: np.ndarray, teacher: np.ndarray,
                   norms: np.ndarray | None = None) -> np.ndarray | None:
     """For students (B, K, d) and teachers (B, K*, d): the teacher paired with each student, or −1.
 
-    Student k (in order) takes the nearest teacher not taken yet if ‖w_k − w*_t‖ ≤ PAIRING_DISTANCE·‖w_k‖.
+    Student k (in order) takes the nearest teacher not taken yet if
+    ‖w_k − w*_t‖ ≤ PAIRING_DISTANCE·‖w_k‖.
     Above PAIR_SEARCH_ELEMENTS (B·K·K*·d) only teacher k is considered for student k.  None when no
     student is paired.  Pairing is what lets the gradient near the teacher be evaluated as sums of
     small differences (see the kernels); it never changes the value, only the rounding.
@@ -263,7 +267,8 @@ def teacher_pairs(student: np.ndarray, teacher: np.ndarray,
         for k in range(K):
             candidates = np.where(taken, np.inf, distances[:, k])
             nearest = np.argmin(candidates, axis=-1)
-            close = (candidates[network, nearest] <= PAIRING_DISTANCE * norms[:, k]) & (norms[:, k] > 0)
+            close = ((candidates[network, nearest] <= PAIRING_DISTANCE * norms[:, k])
+                     & (norms[:, k] > 0))
             pairs[close, k] = nearest[close]
             taken[network[close], nearest[close]] = True
     else:
@@ -274,7 +279,7 @@ def teacher_pairs(student: np.ndarray, teacher: np.ndarray,
         with np.errstate(over="ignore"):  # an overflow (inf) only keeps a student as a candidate
             dots = np.einsum("bkd,bkd->bk", student[:, :own], teacher[:, :own])
             batch, k = np.nonzero(~(dots < (1.0 - PAIRING_DISTANCE - 1e-6) * norms[:, :own] ** 2))
-        close = ((row_norms(student[batch, k] - teacher[batch, k]) <= PAIRING_DISTANCE * norms[batch, k])
-                 & (norms[batch, k] > 0))
+        distances = row_norms(student[batch, k] - teacher[batch, k])
+        close = (distances <= PAIRING_DISTANCE * norms[batch, k]) & (norms[batch, k] > 0)
         pairs[batch[close], k[close]] = k[close]
     return pairs if np.any(pairs >= 0) else None

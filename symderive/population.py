@@ -1,8 +1,8 @@
 """The runtime API: expected gating, population loss and gradient, gradient descent.
 
 Conventions (see the README): weights are arrays of shape (..., K, d) whose *rows* are hidden units
-(the paper stacks them as columns); the teacher W* has shape (..., K*, d) with K* possibly ≠ K; leading
-batch dimensions broadcast.  Everything is per sample: the paper's factor N is dropped.
+(the paper stacks them as columns); the teacher W* has shape (..., K*, d) with K* possibly ≠ K;
+leading batch dimensions broadcast.  Everything is per sample: the paper's factor N is dropped.
 
 With signed units u_a (student rows, s = +1; teacher rows, s = −1) and the derived pairwise terms
 (κ = k/(‖a‖‖b‖), c_u, c_e; printed into :mod:`symderive._generated.terms` for expected_gating and
@@ -185,10 +185,11 @@ def population_loss(W, W_star, backend: str = "auto") -> np.ndarray | float:
 
 
 def population_gradient(W, W_star, backend: str = "auto") -> np.ndarray:
-    """dJ/dW, the same shape as W broadcast against W_star's batch shape (gradient descent subtracts it).
+    """dJ/dW, the same shape as W broadcast against W_star's batch shape (gradient descent
+    subtracts it).
 
-    Row j: Σ_a s_a (c_u(θ_ja) u_a + ‖u_a‖ c_e(θ_ja) e_j) (Theorem 1 summed over units); zero for a zero
-    row of W (see the module doc).
+    Row j: Σ_a s_a (c_u(θ_ja) u_a + ‖u_a‖ c_e(θ_ja) e_j) (Theorem 1 summed over units); zero for a
+    zero row of W (see the module doc).
     """
     batch, student, teacher = _flat_pair(W, W_star, finite=False)
     gradient = _gradient(student, teacher, _choose_backend(backend, *_sizes(student, teacher)))
@@ -210,7 +211,8 @@ def _positive_number(value, name: str, allow_zero: bool) -> float:
     except (TypeError, ValueError):
         raise ValueError(f"{name} must be a real number, got {value!r}") from None
     if not np.isfinite(number) or number < 0 or (number == 0 and not allow_zero):
-        raise ValueError(f"{name} must be finite and {'>= 0' if allow_zero else '> 0'}, got {value!r}")
+        bound = ">= 0" if allow_zero else "> 0"
+        raise ValueError(f"{name} must be finite and {bound}, got {value!r}")
     return number
 
 
@@ -257,7 +259,8 @@ def gradient_descent(W0, W_star, lr: float, steps: int, tol: float = 0.0,
                               lr, int(steps), tol)
     else:
         weights, loss, taken, gradient_norm = _numpy_descent(student, teacher, lr, int(steps), tol)
-    diverged = ~(np.isfinite(loss) & np.isfinite(gradient_norm) & np.all(np.isfinite(weights), (1, 2)))
+    diverged = ~(np.isfinite(loss) & np.isfinite(gradient_norm)
+                 & np.all(np.isfinite(weights), (1, 2)))
     if np.any(diverged):
         raise ValueError(f"gradient descent diverged (non-finite weights or loss) in "
                          f"{int(diverged.sum())} network(s); reduce lr")

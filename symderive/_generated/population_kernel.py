@@ -78,7 +78,8 @@ def chunks(networks, rows, columns):
 
 
 def population_loss(units, norms, directions, signs):
-    """J for each network, shape (B,): the symmetric double sum over row blocks and later columns."""
+    """J for each network, shape (B,): the symmetric double sum over row blocks and later
+    columns."""
     networks, count, _ = units.shape
     weighted = signs * norms
     loss = numpy.zeros(networks)
@@ -103,10 +104,10 @@ def unpaired_gradient(student, teacher, norms, directions):
     with a teacher: per block of rows, one matrix product for the cosines, the coefficients chunk
     by chunk in place (:func:`_coefficient_passes`), one matrix product with the unit rows.
 
-    ``norms`` (B, M) and ``directions`` (B, M, d) are those of the units [W; W*] (M = K + K*).  Row j
-    is Σ_a (U_SLOPE s_a ‖u_a‖ ψ_ja) e_a + (E_SLOPE Σ_a s_a ‖u_a‖ sin θ_ja) e_j, where c_u = U_SLOPE ψ
-    and c_e = E_SLOPE sin θ (the printed terms, checked by the codegen): the e-sum of row j joins
-    the coefficient of its own column, so that one product gives the whole row.
+    ``norms`` (B, M) and ``directions`` (B, M, d) are those of the units [W; W*] (M = K + K*).
+    Row j is Σ_a (U_SLOPE s_a ‖u_a‖ ψ_ja) e_a + (E_SLOPE Σ_a s_a ‖u_a‖ sin θ_ja) e_j, where
+    c_u = U_SLOPE ψ and c_e = E_SLOPE sin θ (the printed terms, checked by the codegen): the e-sum
+    of row j joins the coefficient of its own column, so that one product gives the whole row.
     """
     networks, count, _ = directions.shape
     students = student.shape[1]
@@ -241,7 +242,8 @@ def paired_gradient(units, norms, directions, signs, students, teachers_of):
 
 
 def paired_units(units, students, teachers_of):
-    """U with each paired student row w_k replaced by δ_k = w_k − w*_t (exact when they are close)."""
+    """U with each paired student row w_k replaced by δ_k = w_k − w*_t (exact when they are
+    close)."""
     batch, student = numpy.nonzero(teachers_of >= 0)
     replaced = units.copy()
     replaced[batch, student] -= units[batch, students + teachers_of[batch, student]]
@@ -260,8 +262,9 @@ def pair_corrections(coefficients, e_terms, geometry, e, units, norms, replaced,
     else q − q* (both relatively accurate there); w_k parallel to e_j (q = 0, as for the student's
     own row): Δq = −‖D − Δp e_j‖, the part of δ across w_k from the vectors (:func:`rejections`:
     exact zero when δ is along w_k, not a rounding residue of e_j).
-    (y, x) = (p* Δq − q* Δp, p p* + q q*), Δθ = atan2(y, x) (|Δθ| < π/2 for a paired teacher); with h = Δθ/2: sin h = y/√(2r(r + x)),
-    cos h = √((r + x)/(2r)), r = ‖(x, y)‖, Δsin θ = 2 cos(θ* + h) sin h and
+    (y, x) = (p* Δq − q* Δp, p p* + q q*), Δθ = atan2(y, x) (|Δθ| < π/2 for a paired teacher);
+    with h = Δθ/2: sin h = y/√(2r(r + x)), cos h = √((r + x)/(2r)), r = ‖(x, y)‖,
+    Δsin θ = 2 cos(θ* + h) sin h and
     Δcos θ = −2 sin(θ* + h) sin h expanded with cos θ*, sin θ*; Δ‖u‖ = ‖w‖(2a − b)/(1 + ρ).
     """
     paired = teachers_of >= 0

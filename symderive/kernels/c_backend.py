@@ -1,10 +1,10 @@
 """Compile the generated C kernel at first use, cache it by source hash, call it through ctypes.
 
 The source is ``symderive/_generated/population.c`` (rendered by ``symderive build`` from
-templates/c/).  It is compiled with the system C compiler ($CC, else ``cc``) and ``-O3 -Wall -Werror``
-into ``$XDG_CACHE_HOME/symderive`` (default ``~/.cache/symderive``), under a name made from the hash
-of the source, the flags, the compiler and the processor (the build is tuned with -march=native), so
-an edited kernel is never confused with a stale build.
+templates/c/).  It is compiled with the system C compiler ($CC, else ``cc``) and
+``-O3 -Wall -Werror`` into ``$XDG_CACHE_HOME/symderive`` (default ``~/.cache/symderive``), under a
+name made from the hash of the source, the flags, the compiler and the processor (the build is tuned
+with -march=native), so an edited kernel is never confused with a stale build.
 Nothing is compiled at import time: the first call to :func:`library` does it.
 
 Batches are shared over the available cores: the calling thread and helper threads each make one

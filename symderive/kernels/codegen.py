@@ -79,7 +79,8 @@ class TermBlock:
         return sum(int(sympy.count_ops(expr)) for _, expr in self.temporaries + self.outputs)
 
 
-def _block(name: str, arguments: tuple[sympy.Symbol, ...], outputs: Mapping[str, sympy.Expr]) -> TermBlock:
+def _block(name: str, arguments: tuple[sympy.Symbol, ...],
+           outputs: Mapping[str, sympy.Expr]) -> TermBlock:
     for output, expr in outputs.items():
         unexpected = expr.free_symbols - set(arguments)
         if unexpected:
@@ -102,7 +103,8 @@ def difference(expr: sympy.Expr, symbols: tuple[sympy.Symbol, ...],
     A paired evaluation needs this form: evaluated as a difference of two rounded values it would
     lose all relative accuracy when the Δs are small.
     """
-    shifted = expr.subs({x: x + dx for x, dx in zip(symbols, steps, strict=True)}, simultaneous=True)
+    shifts = {x: x + dx for x, dx in zip(symbols, steps, strict=True)}
+    shifted = expr.subs(shifts, simultaneous=True)
     change = sympy.expand(shifted - expr)
     if change.subs({dx: 0 for dx in steps}) != 0 or any(
         not (term.free_symbols & set(steps)) for term in sympy.Add.make_args(change)
@@ -120,8 +122,9 @@ def supplement_terms(results: Mapping[str, DerivationResult]) -> dict[str, sympy
 def gradient_slopes(terms: Mapping[str, sympy.Expr]) -> dict[str, sympy.Expr]:
     """c_u/ψ and c_e/sin θ of the supplement_terms, refused unless both are constants.
 
-    The NumPy kernel's unpaired gradient assembles Σ_a s_a c_u(θ_ja) u_a from arcsin(cos θ) = ψ − π/2
-    and Σ_a s_a ‖u_a‖ c_e(θ_ja) from sin θ, which needs c_u ∝ ψ and c_e ∝ sin θ.
+    The NumPy kernel's unpaired gradient assembles Σ_a s_a c_u(θ_ja) u_a from
+    arcsin(cos θ) = ψ − π/2 and Σ_a s_a ‖u_a‖ c_e(θ_ja) from sin θ, which needs c_u ∝ ψ and
+    c_e ∝ sin θ.
     """
     slopes = {}
     for key, name, variable in (("u", "gating_u_coefficient", SUPPLEMENT),
@@ -141,7 +144,8 @@ def term_blocks(terms: Mapping[str, sympy.Expr]) -> tuple[TermBlock, ...]:
     symbols = (*ARGUMENTS, NORM)
     blocks.append(_block("difference_terms", symbols + STEPS, {
         "d_gating_u_coefficient": difference(terms["gating_u_coefficient"], symbols, STEPS),
-        "d_weighted_e_coefficient": difference(NORM * terms["gating_e_coefficient"], symbols, STEPS),
+        "d_weighted_e_coefficient": difference(NORM * terms["gating_e_coefficient"], symbols,
+                                               STEPS),
     }))
     return tuple(blocks)
 
