@@ -2,6 +2,7 @@
 
 (a) K = d = 1024: NumPy-backend gradient time / time of the unavoidable matrix products
     (the Gram matrix W [W; W*]ᵀ and the (K × 2K) coefficient matrix times [W; W*]); goal <= 1.25.
+    The ratio of the best of 15 interleaved runs each, and the spread of the run-by-run ratios.
 (b) K = d = 6, B = 4096 networks: C-backend gradients per second against (i) a per-network NumPy
     evaluation with arccos of a clipped cosine broadcast over pairs (as the paper's own code does),
     goal >= 100x, and (ii) the batched NumPy backend (Gram matrices, atan2, batched matmul),
@@ -28,16 +29,21 @@ from symderive.kernels import c_backend
 from symderive.population import gradient_descent, population_gradient
 
 
-def best_times(functions: dict, repeats: int = 3) -> dict:
-    """The fastest of ``repeats`` runs of each function (seconds), the runs interleaved so that a
+def run_times(functions: dict, repeats: int) -> dict:
+    """Every run's time (seconds) of each function, ``repeats`` runs each, interleaved so that a
     change of machine load affects all of them alike."""
-    best = dict.fromkeys(functions, float("inf"))
+    times = {name: [] for name in functions}
     for _ in range(repeats):
         for name, function in functions.items():
             start = time.perf_counter()
             function()
-            best[name] = min(best[name], time.perf_counter() - start)
-    return best
+            times[name].append(time.perf_counter() - start)
+    return times
+
+
+def best_times(functions: dict, repeats: int = 3) -> dict:
+    """The fastest of ``repeats`` interleaved runs of each function (seconds)."""
+    return {name: min(runs) for name, runs in run_times(functions, repeats).items()}
 
 
 def peak_rss_mib() -> float:
@@ -52,11 +58,15 @@ def benchmark_a(size: int = 1024) -> None:
     rss_before = peak_rss_mib()
     population_gradient(W, W_star, backend="numpy")
     rss_after = peak_rss_mib()
-    times = best_times({"products": lambda: (W @ units.T, coefficients @ units),
-                        "kernel": lambda: population_gradient(W, W_star, backend="numpy")}, 5)
-    products, kernel = times["products"], times["kernel"]
+    runs = run_times({"products": lambda: (W @ units.T, coefficients @ units),
+                      "kernel": lambda: population_gradient(W, W_star, backend="numpy")}, 15)
+    products, kernel = min(runs["products"]), min(runs["kernel"])
+    # each run's ratio to the products' run just before it: the spread shows the machine's noise
+    ratios = np.array(runs["kernel"]) / np.array(runs["products"])
+    low, median, high = np.percentile(ratios, [10, 50, 90])
     print(f"(a) K = d = {size}: NumPy gradient {kernel * 1e3:.0f} ms, matrix products "
-          f"{products * 1e3:.0f} ms, ratio {kernel / products:.2f} (goal <= 1.25)")
+          f"{products * 1e3:.0f} ms, ratio {kernel / products:.2f} (goal <= 1.25); ratio run by "
+          f"run: median {median:.2f}, 10-90% {low:.2f}-{high:.2f} over {ratios.size} runs")
     print(f"    peak RSS {rss_after:.0f} MiB (before the first gradient {rss_before:.0f} MiB; "
           f"inputs {2 * W.nbytes / 2**20:.0f} MiB)")
 
