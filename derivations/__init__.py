@@ -1,1 +1,2 @@
-"""The paper, as code: one module per result (see symderive.engine.runner for the module contract)."""
+"""The paper, as code: one module per result (see symderive.engine.runner for the module
+contract)."""

@@ -49,7 +49,8 @@ def np_angle(u: np.ndarray, v: np.ndarray) -> float:
 
 
 def random_vectors(rng: random.Random, count: int, dimension: int, scale: float = 1.0) -> list:
-    """``count`` random vectors (lists of mpf) with independent uniform(−scale, scale) coordinates."""
+    """``count`` random vectors (lists of mpf) with independent uniform(−scale, scale)
+    coordinates."""
     return [
         [mpmath.mpf(rng.uniform(-scale, scale)) for _ in range(dimension)] for _ in range(count)
     ]
@@ -68,7 +69,8 @@ def np_network_output(weights: np.ndarray, x: np.ndarray) -> np.ndarray:
 
 
 def signed_units(student: Sequence, teacher: Sequence) -> list[tuple[Sequence, int]]:
-    """The student rows with sign +1 and the teacher rows with sign −1: g − g* = Σ s_a relu(u_a·x)."""
+    """The student rows with sign +1 and the teacher rows with sign −1:
+    g − g* = Σ s_a relu(u_a·x)."""
     return [(w, 1) for w in student] + [(w, -1) for w in teacher]
 
 

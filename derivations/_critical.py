@@ -33,7 +33,8 @@ def reduce_on_circle(expr: sympy.Expr, angles: Sequence[sympy.Symbol]) -> sympy.
     """Sound zero test for trigonometric polynomials in the given angles.
 
     Expand sums of angles (expand_trig), write cos a = c_a, sin a = s_a and reduce the numerator
-    modulo the relations c_a² + s_a² − 1 (a Gröbner basis, one relation per angle): 0 proves expr ≡ 0.
+    modulo the relations c_a² + s_a² − 1 (a Gröbner basis, one relation per angle): 0 proves
+    expr ≡ 0.
     """
     expanded = sympy.expand(sympy.expand_trig(expr))
     circle = {a: (sympy.Dummy(f"c_{a}"), sympy.Dummy(f"s_{a}")) for a in angles}
@@ -93,10 +94,11 @@ def mp_separable_l(M: mpmath.matrix, M_star: mpmath.matrix, K: int) -> mpmath.ma
 
 
 def defining_projected_gradients(student: Sequence, teacher: Sequence) -> list:
-    """e_j′·E[(g − g*) 1[w_j·x > 0] x] for all (j, j′), by quadrature of the defining integral (d = 2).
+    """e_j′·E[(g − g*) 1[w_j·x > 0] x] for all (j, j′), by quadrature of the defining integral
+    (d = 2).
 
-    Every quadrature uses the same kinks (all units), hence the same nodes, so the residual g − g* is
-    memoized per node.
+    Every quadrature uses the same kinks (all units), hence the same nodes, so the residual g − g*
+    is memoized per node.
     """
     units = list(student) + list(teacher)
     residuals: dict = {}

@@ -27,7 +27,8 @@ REQUIRES: tuple[str, ...] = ()
 
 def _quadrature_points(seed: int = 2) -> list[dict]:
     rng = random.Random(seed)
-    angles = [rng.uniform(0, float(pi)) for _ in range(4)] + [1e-9, float(pi) - 1e-9, 0.0, float(pi)]
+    angles = ([rng.uniform(0, float(pi)) for _ in range(4)]
+              + [1e-9, float(pi) - 1e-9, 0.0, float(pi)])
     return [
         {"t": mpmath.mpf(t), "a": mpmath.mpf(rng.uniform(0.1, 10)),
          "b": mpmath.mpf(rng.uniform(0.1, 10)), "rotation": mpmath.mpf(rng.uniform(0, 6.28))}
@@ -102,13 +103,13 @@ def derive(inputs: dict) -> Derivation:
         ),
         Step(
             Equation(kernel, in_plane),
-            "Only the plane of a and b matters: take a = ‖a‖(1, 0) and b = ‖b‖(cos θ, sin θ), where "
-            "θ ∈ [0, π] is the angle between a and b (t in the claim).",
+            "Only the plane of a and b matters: take a = ‖a‖(1, 0) and b = ‖b‖(cos θ, sin θ), "
+            "where θ ∈ [0, π] is the angle between a and b (t in the claim).",
         ),
         Step(
             Equation(kernel, derived),
-            "Polar coordinates: the gates leave the arc θ − π/2 < φ < π/2 and the radial moment is 2; "
-            "this is Cho & Saul's form, (π − θ) cos θ + sin θ in the bracket.",
+            "Polar coordinates: the gates leave the arc θ − π/2 < φ < π/2 and the radial moment is "
+            "2; this is Cho & Saul's form, (π − θ) cos θ + sin θ in the bracket.",
             claims=("arccos-kernel",),
         ),
     )

@@ -1,9 +1,10 @@
 """Theorem 1 of Tian (2017): the expected gating E[F(e, w)], per sample.
 
-F(e, w) = x xᵀ w · 1[e·x > 0] · 1[w·x > 0] for one sample x ~ N(0, I_d) (the paper's Xᵀ D(e) D(w) X w
-with N = 1).  Only the plane of e and w matters; in it, e = (1, 0) and w = ‖w‖(cos θ, sin θ) with
-θ ∈ [0, π].  The engine integrates the two components of F in polar coordinates and the result is
-compared with the paper's statement E[F(e, w)] = ((π − θ) w + ‖w‖ sin θ e) / (2π).
+F(e, w) = x xᵀ w · 1[e·x > 0] · 1[w·x > 0] for one sample x ~ N(0, I_d) (the paper's
+Xᵀ D(e) D(w) X w with N = 1).  Only the plane of e and w matters; in it, e = (1, 0) and
+w = ‖w‖(cos θ, sin θ) with θ ∈ [0, π].  The engine integrates the two components of F in polar
+coordinates and the result is compared with the paper's statement
+E[F(e, w)] = ((π − θ) w + ‖w‖ sin θ e) / (2π).
 """
 
 from __future__ import annotations
@@ -111,7 +112,8 @@ def derive(inputs: dict) -> Derivation:
         ),
         assumptions=("x ~ N(0, I_d)", "‖e‖ = 1", "‖w‖ > 0", "0 ≤ θ ≤ π"),
         checks=(
-            SymbolicCheck(derived, stated, detail="both components, derived − paper simplifies to 0"),
+            SymbolicCheck(derived, stated,
+                          detail="both components, derived − paper simplifies to 0"),
             QuadratureCheck(_defining_gating, closed_form, _quadrature_points(), dps=60,
                             scale=lambda p: p["norm"], scale_name="||w||"),
             MonteCarloCheck(_monte_carlo_cases(np_coefficients)),
@@ -135,16 +137,16 @@ def derive(inputs: dict) -> Derivation:
         Step(
             Equation(gating, in_plane * Indicator(x1 > 0)
                      * Indicator(x1 * cos(THETA) + x2 * sin(THETA) > 0)),
-            "Only the plane of e and w matters: the part of x orthogonal to it is independent of the "
-            "in-plane part and has mean zero.  In that plane take e = (1, 0), "
+            "Only the plane of e and w matters: the part of x orthogonal to it is independent of "
+            "the in-plane part and has mean zero.  In that plane take e = (1, 0), "
             "w = ‖w‖(cos θ, sin θ) with θ ∈ [0, π] and x = (x₁, x₂); the gate of w does not "
             "depend on ‖w‖ > 0.",
         ),
         Step(
             Equation(Expectation(gating), derived),
             "Polar coordinates x = r(cos φ, sin φ): the two gates leave the arc θ − π/2 < φ < π/2, "
-            "the radial integral is ∫ r³ exp(−r²/2) dr = 2 over (0, ∞), and the density contributes "
-            "1/(2π).  The result is written in the coordinates of the plane.",
+            "the radial integral is ∫ r³ exp(−r²/2) dr = 2 over (0, ∞), and the density "
+            "contributes 1/(2π).  The result is written in the coordinates of the plane.",
             claims=("expected-gating",),
         ),
         Step(
@@ -159,5 +161,6 @@ def derive(inputs: dict) -> Derivation:
         summary=__doc__.strip().splitlines()[0],
         steps=steps,
         claims=(claim,),
-        exports={"gating_vector": derived, "gating_w_coefficient": c_w, "gating_e_coefficient": c_e},
+        exports={"gating_vector": derived, "gating_w_coefficient": c_w,
+                 "gating_e_coefficient": c_e},
     )

@@ -7,11 +7,13 @@ G(w_j, w_j) = w_j/2).  Hence the (unit, coordinate) blocks of the Hessian are
     ∂²J/∂w_j∂w_l = C(w_j, w_l)                          (j ≠ l, C = ∂G/∂b),
     ∂²J/∂w_j²    = I/2 + Σ_{a ≠ j} s_a S(w_j, u_a)      (S = ∂G/∂a).
 
-G is equivariant under rotations (G(Ra, Rb) = R G(a, b)), so each Jacobian is R·M·Rᵀ with M its value
-in the frame a = ‖a‖ e_1, b = ‖b‖(cos θ e_1 + sin θ e_2).  Written in the basis I, e eᵀ, e nᵀ, n eᵀ,
-n nᵀ (e = a/‖a‖, n the unit vector of b − (b·e)e), the frame values give the coefficients:
+G is equivariant under rotations (G(Ra, Rb) = R G(a, b)), so each Jacobian is R·M·Rᵀ with M its
+value in the frame a = ‖a‖ e_1, b = ‖b‖(cos θ e_1 + sin θ e_2).  Written in the basis I, e eᵀ,
+e nᵀ, n eᵀ, n nᵀ (e = a/‖a‖, n the unit vector of b − (b·e)e), the frame values give the
+coefficients:
 
-    C = (π − θ)/(2π) I + sin 2θ/(4π) (e eᵀ − n nᵀ) + sin²θ/(2π) (e nᵀ + n eᵀ) = E[x xᵀ 1[a·x>0] 1[b·x>0]],
+    C = (π − θ)/(2π) I + sin 2θ/(4π) (e eᵀ − n nᵀ) + sin²θ/(2π) (e nᵀ + n eᵀ)
+      = E[x xᵀ 1[a·x>0] 1[b·x>0]],
     S = ‖b‖ sin θ / (2π ‖a‖) (I − e eᵀ + n nᵀ).
 
 Limits: as θ → 0, C → I/2 and S → 0; as θ → π, C → 0 and S → 0.  The coefficients of the n-terms
@@ -57,7 +59,8 @@ DIMENSION = 3
 
 
 def _pair_jacobians(c_w: sympy.Expr, c_e: sympy.Expr) -> tuple[sympy.Matrix, sympy.Matrix]:
-    """∂G/∂a and ∂G/∂b in the frame a = ‖a‖e_1, b = ‖b‖(cos θ e_1 + sin θ e_2), from the derived G."""
+    """∂G/∂a and ∂G/∂b in the frame a = ‖a‖e_1, b = ‖b‖(cos θ e_1 + sin θ e_2), from the
+    derived G."""
     a = sympy.Matrix(sympy.symbols(f"a_1:{DIMENSION + 1}", real=True))
     b = sympy.Matrix(sympy.symbols(f"b_1:{DIMENSION + 1}", real=True))
     norm_a, norm_b = sqrt(a.dot(a)), sqrt(b.dot(b))
@@ -83,7 +86,8 @@ def _pair_jacobians(c_w: sympy.Expr, c_e: sympy.Expr) -> tuple[sympy.Matrix, sym
 
 
 def _frame_coefficients(frame_matrix: sympy.Matrix) -> dict[str, sympy.Expr]:
-    """Coefficients of I, e eᵀ, e nᵀ, n eᵀ, n nᵀ: in the frame e = e_1, n = e_2, the third axis is I's."""
+    """Coefficients of I, e eᵀ, e nᵀ, n eᵀ, n nᵀ: in the frame e = e_1, n = e_2, the third
+    axis is I's."""
     identity = frame_matrix[2, 2]
     return {
         "identity": identity,
@@ -127,7 +131,8 @@ def _mp_pair_block(coefficients: dict, a: list, b: list, with_norms: bool = Fals
     return block
 
 
-def mp_population_hessian(student: list, teacher: list, cross: dict, self_terms: dict) -> mpmath.matrix:
+def mp_population_hessian(student: list, teacher: list, cross: dict,
+                          self_terms: dict) -> mpmath.matrix:
     """The (K·d, K·d) Hessian assembled from the pair blocks C and S (see the module doc)."""
     count, d = len(student), len(student[0])
     hessian = mpmath.matrix(count * d, count * d)
@@ -147,7 +152,8 @@ def mp_population_hessian(student: list, teacher: list, cross: dict, self_terms:
 
 
 def _monte_carlo_cases(hessian, seed: int = 31) -> list:
-    """H = E[∇g ∇gᵀ] + E[(g − g*) ∇²g]: the second term's Dirac δ(w_j·x) integrated over w_j·x = 0."""
+    """H = E[∇g ∇gᵀ] + E[(g − g*) ∇²g]: the second term's Dirac δ(w_j·x) integrated over
+    w_j·x = 0."""
     generator = np.random.default_rng(seed)
     cases = []
     for _ in range(2):
@@ -158,13 +164,15 @@ def _monte_carlo_cases(hessian, seed: int = 31) -> list:
             x = standard_normal(g, n, 3)
             gates = (x @ student.T > 0).astype(float)  # (n, K)
             outer = x[:, :, None] * x[:, None, :]
-            blocks = gates[:, :, None, None, None] * gates[:, None, :, None, None] * outer[:, None, None]
+            blocks = (gates[:, :, None, None, None] * gates[:, None, :, None, None]
+                      * outer[:, None, None])
             for j, w in enumerate(student):
                 e = w / np.linalg.norm(w)
                 y = x - np.outer(x @ e, e)  # x conditioned on e·x = 0
                 residual = np_network_output(student, y) - np_network_output(teacher, y)
                 density = 1.0 / (np.linalg.norm(w) * np.sqrt(2 * np.pi))
-                blocks[:, j, j] += (density * residual)[:, None, None] * y[:, :, None] * y[:, None, :]
+                blocks[:, j, j] += ((density * residual)[:, None, None]
+                                    * y[:, :, None] * y[:, None, :])
             return blocks.transpose(0, 1, 3, 2, 4).reshape(n, -1)
 
         cases.append((sampler, exact))
@@ -191,10 +199,16 @@ def _steps(self_frame, cross_frame, self_coefficients, cross_coefficients) -> tu
     pair, cross, self_ = sympy.Function("G"), sympy.Function("C"), sympy.Function("S")
     identity = sympy.Symbol(r"\mathbf{I}", commutative=False)
     gradient = sympy.Sum(sympy.Symbol("s_a") * pair(w_j, u_a), (a_index, 1, units))
-    diagonal = Terms(identity / 2, sympy.Sum(sympy.Symbol("s_a") * self_(w_j, u_a), (a_index, 1, units)))
+    diagonal = Terms(identity / 2,
+                     sympy.Sum(sympy.Symbol("s_a") * self_(w_j, u_a), (a_index, 1, units)))
     normal = (u_hat - sympy.cos(THETA) * e) / sympy.sin(THETA)
-    limit_0 = lambda f: sympy.Limit(f, THETA, 0, "+")
-    limit_pi = lambda f: sympy.Limit(f, THETA, pi, "-")
+
+    def limit_0(f):
+        return sympy.Limit(f, THETA, 0, "+")
+
+    def limit_pi(f):
+        return sympy.Limit(f, THETA, pi, "-")
+
     c, s = sympy.Symbol("C"), sympy.Symbol("S")
     return (
         Step(Equation(Gradient(sympy.Function("J")(sympy.Symbol("W")), w_j), gradient),
@@ -222,7 +236,8 @@ def _steps(self_frame, cross_frame, self_coefficients, cross_coefficients) -> tu
         Step(Equation(s, _in_basis(self_coefficients)), "The self block in that basis.",
              claims=("population-hessian",)),
         Step(Equation(limit_0(c), identity / 2),
-             "As θ → 0 (b parallel to a) the cross block tends to I/2.", claims=("hessian-limits",)),
+             "As θ → 0 (b parallel to a) the cross block tends to I/2.",
+             claims=("hessian-limits",)),
         Step(Equation(limit_0(s), limit_pi(c), limit_pi(s), sympy.Integer(0)),
              "The n-coefficients vanish at θ ∈ {0, π}, where n is undefined, so the Hessian is "
              "continuous at parallel and antiparallel pairs (J is C² while every student row is "
@@ -254,13 +269,15 @@ def derive(inputs: dict) -> Derivation:
         for side, point, direction in (("0", 0, "+"), ("pi", pi, "-"))
     }
     limits_stated = {
-        (f"{kind}_{n}", side): (sympy.Rational(1, 2) if (kind, n, side) == ("cross", "identity", "0")
+        (f"{kind}_{n}", side): (sympy.Rational(1, 2)
+                                if (kind, n, side) == ("cross", "identity", "0")
                                 else sympy.Integer(0))
         for kind in ("cross", "self") for n in BASIS for side in ("0", "pi")
     }
     order = sorted(limits)
 
-    # Third order at θ → 0 and θ → π (φ = π − θ): the kernel's cusp, why Newton loses a derivative there.
+    # Third order at θ → 0 and θ → π (φ = π − θ): the kernel's cusp, why Newton loses a derivative
+    # there.
     angular = inputs["arccos_kernel"]["kernel"] / (A_NORM * B_NORM)
     phi = sympy.Symbol("phi", positive=True)
     cusps = sympy.Matrix([sympy.series(angular - cos(THETA) / 2, THETA, 0, 4).removeO(),
@@ -305,9 +322,10 @@ def derive(inputs: dict) -> Derivation:
     claims = (
         Claim(
             id="hessian-pair-blocks",
-            statement=("d^2J/dw_j dw_l = C(w_j, w_l) (j != l), d^2J/dw_j^2 = I/2 + sum_{a != j} s_a "
-                       "S(w_j, u_a); C = (pi-theta)/(2pi) I + sin(2theta)/(4pi) (ee' - nn') + "
-                       "sin^2(theta)/(2pi) (en' + ne'), S = |b| sin(theta)/(2pi |a|) (I - ee' + nn')"),
+            statement=("d^2J/dw_j dw_l = C(w_j, w_l) (j != l), d^2J/dw_j^2 = I/2 + "
+                       "sum_{a != j} s_a S(w_j, u_a); C = (pi-theta)/(2pi) I + sin(2theta)/(4pi) "
+                       "(ee' - nn') + sin^2(theta)/(2pi) (en' + ne'), "
+                       "S = |b| sin(theta)/(2pi |a|) (I - ee' + nn')"),
             assumptions=("x ~ N(0, I_d)", "||a||, ||b|| > 0",
                          "0 < theta < pi (limits: claim hessian-limits)",
                          "n = unit vector of b - (b.e)e"),
@@ -326,10 +344,12 @@ def derive(inputs: dict) -> Derivation:
         ),
         Claim(
             id="population-hessian",
-            statement="the assembled (K d) x (K d) Hessian is the Jacobian of the population gradient",
+            statement=("the assembled (K d) x (K d) Hessian is the Jacobian of the population "
+                       "gradient"),
             assumptions=("x ~ N(0, I_d)", "every student row non-zero", "K and K* arbitrary"),
             checks=(
-                FiniteDifferenceCheck(gradient_entry, hessian_row, flat_student, row_points(generic),
+                FiniteDifferenceCheck(gradient_entry, hessian_row, flat_student,
+                                      row_points(generic),
                                       detail="K = 3, K* = 2, d = 4: central differences of each "
                                              "gradient entry vs the Hessian row"),
                 MonteCarloCheck(_monte_carlo_cases(lambda s, t: hessian_at(s, t)),
@@ -352,12 +372,13 @@ def derive(inputs: dict) -> Derivation:
                               detail="kernel series: k/(|a||b|) - cos(theta)/2 = theta^3/(6 pi) + "
                                      "O(theta^4), k/(|a||b|) = phi^3/(6 pi) + O(phi^4) at theta = "
                                      "pi - phi: C^2 but not C^3 at parallel pairs"),
-                FiniteDifferenceCheck(gradient_entry, hessian_row, flat_student, row_points(parallel),
-                                      tolerance=1e-14,
-                                      detail="K = 3, K* = 2, d = 3 with a student row parallel to a "
-                                             "teacher row and one antiparallel: the Jacobian exists "
-                                             "there; tolerance 1e-14 because the central difference "
-                                             "error is O(h) = 1e-16 without third derivatives"),
+                FiniteDifferenceCheck(gradient_entry, hessian_row, flat_student,
+                                      row_points(parallel), tolerance=1e-14,
+                                      detail="K = 3, K* = 2, d = 3 with a student row parallel to "
+                                             "a teacher row and one antiparallel: the Jacobian "
+                                             "exists there; tolerance 1e-14 because the central "
+                                             "difference error is O(h) = 1e-16 without third "
+                                             "derivatives"),
             ),
         ),
     )

@@ -66,7 +66,8 @@ def derive(inputs: dict) -> Derivation:
                                                    random_vectors(rng, 5, 4), strict=True)]
 
     def kernel_at(point: dict, coordinates: list) -> mpmath.mpf:
-        return kernel_mp(mp_norm(coordinates), mp_norm(point["b"]), mp_angle(coordinates, point["b"]))
+        return kernel_mp(mp_norm(coordinates), mp_norm(point["b"]),
+                         mp_angle(coordinates, point["b"]))
 
     def gating_at(point: dict) -> list:
         a_, b_ = point["a"], point["b"]

@@ -1,10 +1,11 @@
 """The population gradient for K student and K* teacher ReLUs.
 
-Per sample, ∇_{w_j} ½(g − g*)² = (g − g*) · 1[w_j·x > 0] · x (relu′ = 1[· > 0]; the Dirac term of the
-derivative carries the factor w_j·x and vanishes).  Expanding g − g* and using 1[w_j·x > 0] =
+Per sample, ∇_{w_j} ½(g − g*)² = (g − g*) · 1[w_j·x > 0] · x (relu′ = 1[· > 0]; the Dirac term of
+the derivative carries the factor w_j·x and vanishes).  Expanding g − g* and using 1[w_j·x > 0] =
 1[e_j·x > 0] for e_j = w_j/‖w_j‖, every term is a gating function, so with Theorem 1
 
-    ∇_{w_j} J = Σ_k E[F(e_j, w_k)] − Σ_k E[F(e_j, w*_k)],   E[F(e, u)] = ((π − θ) u + ‖u‖ sin θ e)/(2π).
+    ∇_{w_j} J = Σ_k E[F(e_j, w_k)] − Σ_k E[F(e_j, w*_k)],
+    E[F(e, u)] = ((π − θ) u + ‖u‖ sin θ e)/(2π).
 
 No independence of the ReLU activations is assumed.  K and K* may differ.
 """
@@ -47,11 +48,15 @@ REQUIRES: tuple[str, ...] = ("arccos_kernel", "expected_gating")
 
 
 def _per_sample_identity(student_width: int = 2, teacher_width: int = 2):
-    """∂/∂w_1 of ½(g − g*)² for one symbolic sample x ∈ R², and Σ_k F(e_1, w_k) − Σ_k F(e_1, w*_k)."""
+    """∂/∂w_1 of ½(g − g*)² for one symbolic sample x ∈ R², and
+    Σ_k F(e_1, w_k) − Σ_k F(e_1, w*_k)."""
     x = sympy.Matrix(sympy.symbols("x_1:3", real=True))
     student = [sympy.Matrix(sympy.symbols(f"w{j}_1:3", real=True)) for j in range(student_width)]
     teacher = [sympy.Matrix(sympy.symbols(f"v{k}_1:3", real=True)) for k in range(teacher_width)]
-    relu = lambda u: u.dot(x) * Heaviside(u.dot(x))
+
+    def relu(u):
+        return u.dot(x) * Heaviside(u.dot(x))
+
     residual = sum(relu(u) for u in student) - sum(relu(u) for u in teacher)
     loss = residual**2 / 2
     # z·δ(z) = 0: the Dirac terms of relu′ are multiplied by their own argument.
@@ -104,10 +109,12 @@ def derive(inputs: dict) -> Derivation:
 
     rng = random.Random(23)
     plane_points = [
-        {"student": random_vectors(rng, 2, 2), "teacher": random_vectors(rng, 3, 2)} for _ in range(3)
+        {"student": random_vectors(rng, 2, 2), "teacher": random_vectors(rng, 3, 2)}
+        for _ in range(3)
     ]
     space_points = [
-        {"student": random_vectors(rng, 3, 4), "teacher": random_vectors(rng, 2, 4)} for _ in range(3)
+        {"student": random_vectors(rng, 3, 4), "teacher": random_vectors(rng, 2, 4)}
+        for _ in range(3)
     ]
 
     def closed_gradient(point: dict) -> list:
@@ -120,10 +127,12 @@ def derive(inputs: dict) -> Derivation:
         student, teacher = point["student"], point["teacher"]
         values = []
         for w in student:
-            integrand = lambda x, w=w: [
-                (network_output(student, x) - network_output(teacher, x)) * gate(dot(w, x)) * xi
-                for xi in x
-            ]
+            def integrand(x, w=w):
+                return [
+                    (network_output(student, x) - network_output(teacher, x)) * gate(dot(w, x)) * xi
+                    for xi in x
+                ]
+
             values.extend(polar_quadrature(integrand, 2, student + teacher, 2))
         return values
 
@@ -157,16 +166,16 @@ def derive(inputs: dict) -> Derivation:
                      "parallel units allowed: the gating terms are continuous at θ = 0, π"),
         checks=(
             SymbolicCheck(per_sample, per_sample_gating,
-                          detail="per sample (K = K* = 2, d = 2): d/dw_1 of (g - g*)^2/2 equals the sum "
-                                 "of gating functions once z delta(z) = 0"),
+                          detail="per sample (K = K* = 2, d = 2): d/dw_1 of (g - g*)^2/2 equals "
+                                 "the sum of gating functions once z delta(z) = 0"),
             QuadratureCheck(defining_gradient, closed_gradient, plane_points, dps=40,
                             scale=term_scale, scale_name="sum of row norms",
                             detail="K = 2, K* = 3 in a plane: defining integral by quadrature"),
             MonteCarloCheck(monte_carlo_cases(), detail="K = 3, K* = 2, d = 6: sample mean"),
             FiniteDifferenceCheck(loss_at, closed_gradient,
                                   lambda p: [c for row in p["student"] for c in row], space_points,
-                                  detail="K = 3, K* = 2, d = 4: central differences of the closed-form "
-                                         "loss vs the gating-sum gradient"),
+                                  detail="K = 3, K* = 2, d = 4: central differences of the "
+                                         "closed-form loss vs the gating-sum gradient"),
         ),
         derived=per_sample,
         stated=per_sample_gating,

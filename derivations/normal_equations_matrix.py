@@ -2,8 +2,8 @@
 
 Project the gradient of unit j, ∇_{w_j} J = Σ_k E[F(e_j, w_k)] − Σ_k E[F(e_j, w*_k)], on a student
 direction e_j′.  With Theorem 1, E[F(e, u)] = c_w(θ) u + c_e(θ, ‖u‖) e, each term is ‖u_k‖ times
-2π·(c_w(θ_jk) cos∠(u_k, e_j′) + c_e(θ_jk, 1) cos∠(e_j, e_j′)) / (2π): the paper's matrix entry divided by
-2π.  Stacking the K² projections (rows (j, j′) = (1, 1), (1, 2), ..., (K, K)) gives
+2π·(c_w(θ_jk) cos∠(u_k, e_j′) + c_e(θ_jk, 1) cos∠(e_j, e_j′)) / (2π): the paper's matrix entry
+divided by 2π.  Stacking the K² projections (rows (j, j′) = (1, 1), (1, 2), ..., (K, K)) gives
 
     M ‖w‖ − M* ‖w*‖ = 2π (e_j′·∇_{w_j} J)_{(j, j′)},
 
@@ -39,8 +39,8 @@ ANGLES = sympy.symbols("a_1:3", real=True) + sympy.symbols("b_1:3", real=True)
 def _two_relu_identity(c_w: sympy.Expr, c_e: sympy.Expr):
     """K = 2 students, 2 teachers in the plane, all angles and norms symbolic.
 
-    derived: 2π e_j′·(Σ_k s_k [c_w(θ_jk) u_k + c_e(θ_jk, ‖u_k‖) e_j]) from the exports of Theorem 1 in
-    coordinates; stated: (M ‖w‖ − M* ‖w*‖)_{(j, j′)} with the paper's entries.  θ_jk stays a free
+    derived: 2π e_j′·(Σ_k s_k [c_w(θ_jk) u_k + c_e(θ_jk, ‖u_k‖) e_j]) from the exports of Theorem 1
+    in coordinates; stated: (M ‖w‖ − M* ‖w*‖)_{(j, j′)} with the paper's entries.  θ_jk stays a free
     symbol (the identity holds for every value, in particular for the true angle).
     """
     student_angles, teacher_angles = ANGLES[:2], ANGLES[2:]
@@ -106,7 +106,8 @@ def derive(inputs: dict) -> Derivation:
                       "necessary conditions)")),
         checks=(
             SymbolicCheck(entry_derived, entry_stated,
-                          detail="2 pi e_j'.E[F(e_j, u)]/||u|| from Theorem 1's exports - paper's entry = 0"),
+                          detail="2 pi e_j'.E[F(e_j, u)]/||u|| from Theorem 1's exports - "
+                                 "paper's entry = 0"),
             SymbolicCheck(two_derived, two_stated,
                           reduce=lambda e: reduce_on_circle(e, ANGLES),
                           detail="K = 2, general symbolic angles and norms: projected gradient in "
@@ -115,15 +116,16 @@ def derive(inputs: dict) -> Derivation:
                             _matrix_form, points, dps=30, tolerance=1e-25,
                             scale=lambda p: sum(mp_norm(u) for u in p["student"] + p["teacher"]),
                             scale_name="sum of norms",
-                            detail="K = 3 and K = 4 in the plane: e_j'.E[(g - g*) 1[w_j.x > 0] x] by "
-                                   "quadrature vs (M||w|| - M*||w*||)/(2 pi)"),
+                            detail="K = 3 and K = 4 in the plane: e_j'.E[(g - g*) 1[w_j.x > 0] x] "
+                                   "by quadrature vs (M||w|| - M*||w*||)/(2 pi)"),
         ),
         derived=entry_derived,
         stated=entry_stated,
     )
     steps = (
         Step(sympy.Eq(sympy.Symbol("P_{jj'}"), sympy.Symbol("e_{j'}") * sympy.Symbol("grad_j")),
-             "Project the gradient of unit j (a sum of expected gatings) on the student direction e_j′."),
+             "Project the gradient of unit j (a sum of expected gatings) on the student direction "
+             "e_j′."),
         Step(sympy.Eq(sympy.Symbol("M_{(j,j'),k}"), entry_derived),
              "Each term is ‖u_k‖ times this entry over 2π: c_w(θ) cos∠(u_k, e_j′) + c_e(θ, 1) "
              "cos∠(e_j, e_j′) from Theorem 1.", claims=("normal-equations-matrix",)),

@@ -1,7 +1,7 @@
 """The population loss J(W) = ½ E[(g(x; W) − g(x; W*))²] as a double sum of the arc-cosine kernel.
 
-With the student rows w_j (sign s = +1) and the teacher rows w*_k (sign s = −1) as one list of signed
-units u_a, g − g* = Σ_a s_a relu(u_a·x).  Squaring and using linearity of expectation,
+With the student rows w_j (sign s = +1) and the teacher rows w*_k (sign s = −1) as one list of
+signed units u_a, g − g* = Σ_a s_a relu(u_a·x).  Squaring and using linearity of expectation,
 
     J = ½ Σ_a Σ_b s_a s_b k(u_a, u_b)
       = ½ Σ_{j,j′} k(w_j, w_j′) − Σ_{j,k} k(w_j, w*_k) + ½ Σ_{k,k′} k(w*_k, w*_k′),
@@ -34,7 +34,8 @@ from symderive.latex.notation import Dot, Equation, Expectation, Relu, Terms, ve
 REQUIRES: tuple[str, ...] = ("arccos_kernel",)
 
 
-def _signed_square_expansion(student_width: int, teacher_width: int) -> tuple[sympy.Expr, sympy.Expr]:
+def _signed_square_expansion(student_width: int,
+                             teacher_width: int) -> tuple[sympy.Expr, sympy.Expr]:
     """½(Σ_j r_j − Σ_k r*_k)² expanded, and the double sum ½ Σ_a Σ_b s_a s_b r_a r_b."""
     r = sympy.symbols(f"r_1:{student_width + 1}", real=True)
     r_star = sympy.symbols(f"rstar_1:{teacher_width + 1}", real=True)
@@ -45,9 +46,10 @@ def _signed_square_expansion(student_width: int, teacher_width: int) -> tuple[sy
 
 
 def _steps(square: sympy.Expr, double_sum: sympy.Expr) -> tuple[Step, ...]:
-    """The derivation as displayed: the loss, the expanded square (K = 2, K* = 3), the kernel sum."""
+    """The derivation as displayed: the loss, the expanded square (K = 2, K* = 3), the kernel
+    sum."""
     x_, u_a, u_b, w_j, w_l, v_k, v_m = vectors("x u_a u_b w_j w_l wstar_k wstar_m")
-    a, b, j, l, k, m = sympy.symbols("a b j l k m", integer=True, positive=True)
+    a, b, j, l_, k, m = sympy.symbols("a b j l k m", integer=True, positive=True)
     width, teacher_width = sympy.symbols("K Kstar", integer=True, positive=True)
     units = width + teacher_width
     sign = sympy.IndexedBase("s")
@@ -62,7 +64,7 @@ def _steps(square: sympy.Expr, double_sum: sympy.Expr) -> tuple[Step, ...]:
     signed_sum = sympy.Sum(signed_term, (a, 1, units))
     difference = sum(r) - sum(r_star)
     kernel_sum = sympy.Sum(kernel_term, (a, 1, units), (b, 1, units))
-    blocks = (sympy.Sum(kernel(w_j, w_l), (j, 1, width), (l, 1, width)),
+    blocks = (sympy.Sum(kernel(w_j, w_l), (j, 1, width), (l_, 1, width)),
               sympy.Sum(kernel(w_j, v_k), (j, 1, width), (k, 1, teacher_width)),
               sympy.Sum(kernel(v_k, v_m), (k, 1, teacher_width), (m, 1, teacher_width)))
     with sympy.evaluate(False):
@@ -75,11 +77,11 @@ def _steps(square: sympy.Expr, double_sum: sympy.Expr) -> tuple[Step, ...]:
              "The student rows w_j (sign s = +1) and the teacher rows w*_k (sign s = −1) form one "
              "list of K + K* signed units u_a, so that g(x; W) − g(x; W*) = Σ_a s_a σ(u_aᵀx)."),
         Step(Equation(squared, double_sum),
-             "Expanding the square, shown for K = 2, K* = 3 with r_a = σ(u_aᵀx): the expanded square "
-             "is the signed double sum."),
+             "Expanding the square, shown for K = 2, K* = 3 with r_a = σ(u_aᵀx): the expanded "
+             "square is the signed double sum."),
         Step(Equation(loss, kernel_sum, by_blocks),
-             "Linearity of expectation: each product σ(u_aᵀx) σ(u_bᵀx) has expectation k(u_a, u_b), "
-             "the arc-cosine kernel; k(w, w) = ‖w‖²/2.", claims=("population-loss",)),
+             "Linearity of expectation: each product σ(u_aᵀx) σ(u_bᵀx) has expectation "
+             "k(u_a, u_b), the arc-cosine kernel; k(w, w) = ‖w‖²/2.", claims=("population-loss",)),
     )
 
 
@@ -89,12 +91,16 @@ def derive(inputs: dict) -> Derivation:
 
     rng = random.Random(5)
     plane_points = [
-        {"student": random_vectors(rng, 2, 2), "teacher": random_vectors(rng, 3, 2)} for _ in range(4)
+        {"student": random_vectors(rng, 2, 2), "teacher": random_vectors(rng, 3, 2)}
+        for _ in range(4)
     ]
 
     def defining_loss(point: dict) -> list:
         student, teacher = point["student"], point["teacher"]
-        integrand = lambda x: [(network_output(student, x) - network_output(teacher, x)) ** 2 / 2]
+
+        def integrand(x):
+            return [(network_output(student, x) - network_output(teacher, x)) ** 2 / 2]
+
         return polar_quadrature(integrand, 2, student + teacher, 1)
 
     def closed_loss(point: dict) -> list:
@@ -105,11 +111,13 @@ def derive(inputs: dict) -> Derivation:
         cases = []
         for _ in range(3):
             student, teacher = generator.standard_normal((3, 6)), generator.standard_normal((2, 6))
-            exact = [float(closed_loss({"student": student.tolist(), "teacher": teacher.tolist()})[0])]
+            exact = [float(closed_loss({"student": student.tolist(),
+                                        "teacher": teacher.tolist()})[0])]
 
             def sampler(g, n, student=student, teacher=teacher):
                 x = standard_normal(g, n, 6)
-                return ((np_network_output(student, x) - np_network_output(teacher, x)) ** 2 / 2)[:, None]
+                residual = np_network_output(student, x) - np_network_output(teacher, x)
+                return (residual ** 2 / 2)[:, None]
 
             cases.append((sampler, exact))
         return cases

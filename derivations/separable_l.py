@@ -2,19 +2,22 @@
 
 Split the K² rows of M‖w‖ = M*‖w*‖ into the K diagonal rows (j, j) (M_r, M*_r) and the K(K−1)
 off-diagonal rows (M_off, M*_off).  Where M_r is invertible the diagonal rows give
-‖w‖ = M_r⁻¹M*_r‖w*‖; substituting into the others leaves L‖w*‖ = 0.  Column k of M* (hence of L) only
-involves the teacher direction e*_k, so the condition reads Σ_k ‖w*_k‖·L(e*_k) = 0.
+‖w‖ = M_r⁻¹M*_r‖w*‖; substituting into the others leaves L‖w*‖ = 0.  Column k of M* (hence of L)
+only involves the teacher direction e*_k, so the condition reads Σ_k ‖w*_k‖·L(e*_k) = 0.
 
 For K = 2 students e_1 = (1, 0), e_2 = (cos α, sin α), α ∈ (0, π], and a unit teacher at angles
 θ_1 = ∠(e_1, e*), θ_2 = ∠(e_2, e*), write f = (π − α) cos α + sin α (the off-diagonal of M_r),
 g = π − α + sin α cos α, h_i = (π − θ_i) cos θ_i + sin θ_i (the rows (i, i) of M*).  Then
 
-    L_12 = (π − θ_1) cos θ_2 + sin θ_1 cos α − [π cos α (π h_1 − f h_2) + g (π h_2 − f h_1)] / (π² − f²),
-    L_21 = (π − θ_2) cos θ_1 + sin θ_2 cos α − [g (π h_1 − f h_2) + π cos α (π h_2 − f h_1)] / (π² − f²).
+    L_12 = (π − θ_1) cos θ_2 + sin θ_1 cos α
+           − [π cos α (π h_1 − f h_2) + g (π h_2 − f h_1)] / (π² − f²),
+    L_21 = (π − θ_2) cos θ_1 + sin θ_2 cos α
+           − [g (π h_1 − f h_2) + π cos α (π h_2 − f h_1)] / (π² − f²).
 
 M_r is 2π times the Gram matrix of the features relu(e_j·x) (the arc-cosine kernel), so it is
-positive semidefinite and singular exactly when these features are linearly dependent: for K = 2 only
-for parallel students (α = 0); in the plane, for K ≥ 6, also for three antipodal pairs of directions.
+positive semidefinite and singular exactly when these features are linearly dependent: for K = 2
+only for parallel students (α = 0); in the plane, for K ≥ 6, also for three antipodal pairs of
+directions.
 """
 
 from __future__ import annotations
@@ -47,8 +50,8 @@ THETA_2 = sympy.Symbol("theta_2", real=True)
 
 
 def _generic_split(K: int):
-    """Generic symbolic M, M* (K² × K); with ‖w‖ = M_r⁻¹M*_r‖w*‖ the residual M‖w‖ − M*‖w*‖ (derived)
-    and the vector with 0 on the rows (j, j) and −L‖w*‖ on the others (stated)."""
+    """Generic symbolic M, M* (K² × K); with ‖w‖ = M_r⁻¹M*_r‖w*‖ the residual M‖w‖ − M*‖w*‖
+    (derived) and the vector with 0 on the rows (j, j) and −L‖w*‖ on the others (stated)."""
     M = sympy.Matrix(K * K, K, lambda i, k: sympy.Symbol(f"m_{i}_{k}"))
     M_star = sympy.Matrix(K * K, K, lambda i, k: sympy.Symbol(f"p_{i}_{k}"))
     star = sympy.Matrix(sympy.symbols(f"v_1:{K + 1}"))
@@ -126,7 +129,8 @@ def _split_points(seed: int = 41) -> list[dict]:
     for K in (2, 3, 3):
         while True:
             directions = [plane_vector(1, mpmath.mpf(rng.uniform(0, 6.28))) for _ in range(K)]
-            teacher = [plane_vector(mpmath.mpf(rng.uniform(0.5, 2)), mpmath.mpf(rng.uniform(0, 6.28)))
+            teacher = [plane_vector(mpmath.mpf(rng.uniform(0.5, 2)),
+                                    mpmath.mpf(rng.uniform(0, 6.28)))
                        for _ in range(K)]
             norms = _diagonal_norms(directions, teacher)
             if all(n > 0 for n in norms):
@@ -138,7 +142,8 @@ def _split_points(seed: int = 41) -> list[dict]:
 def _split_student(point: dict) -> list:
     """The students n_j e_j with n = M_r⁻¹M*_r‖w*‖ computed at the working precision."""
     norms = _diagonal_norms(point["directions"], point["teacher"])
-    return [[n * c / mp_norm(e) for c in e] for n, e in zip(norms, point["directions"], strict=True)]
+    return [[n * c / mp_norm(e) for c in e]
+            for n, e in zip(norms, point["directions"], strict=True)]
 
 
 def _diagonal_norms(directions: list, teacher: list) -> list:
@@ -151,13 +156,14 @@ def _diagonal_norms(directions: list, teacher: list) -> list:
 
 
 def _antipodal_gram_det(_point: dict) -> list:
-    """det of the Gram matrix E[relu(e_i·x) relu(e_j·x)] for ±e_1, ±e_2, ±(e_1 + e_2)/√2, by quadrature."""
+    """det of the Gram matrix E[relu(e_i·x) relu(e_j·x)] for ±e_1, ±e_2, ±(e_1 + e_2)/√2, by
+    quadrature."""
     directions = [plane_vector(s, a) for a in (0, mpmath.pi / 2, mpmath.pi / 4) for s in (1, -1)]
     gram = mpmath.matrix(6, 6)
     for i, a in enumerate(directions):
         for j, b in enumerate(directions):
-            gram[i, j] = polar_quadrature(lambda x, a=a, b=b: [relu(dot(a, x)) * relu(dot(b, x))], 2,
-                                          [a, b], 1)[0]
+            gram[i, j] = polar_quadrature(lambda x, a=a, b=b: [relu(dot(a, x)) * relu(dot(b, x))],
+                                          2, [a, b], 1)[0]
     return [mpmath.det(gram)]
 
 
@@ -173,7 +179,8 @@ def derive(inputs: dict) -> Derivation:
     M, column = _two_relu_matrices(entry)
     diag, off = diagonal_rows(2), off_diagonal_rows(2)
     M_r = M.extract(diag, [0, 1])
-    derived_l = column.extract(off, [0]) - M.extract(off, [0, 1]) * M_r.inv() * column.extract(diag, [0])
+    derived_l = (column.extract(off, [0])
+                 - M.extract(off, [0, 1]) * M_r.inv() * column.extract(diag, [0]))
     stated_l, f = _stated_l()
     mr_entry = entry(THETA, cos(THETA), 1)
     det_mr = sympy.factor(M_r.det())
@@ -195,7 +202,8 @@ def derive(inputs: dict) -> Derivation:
         student, teacher = _split_student(point), point["teacher"]
         K = len(student)
         M_num, S_num = mp_paper_matrices(student, teacher)
-        L = mp_separable_l(M_num, S_num, K) * mpmath.matrix([mpmath.sqrt(dot(t, t)) for t in teacher])
+        L = mp_separable_l(M_num, S_num, K) * mpmath.matrix(
+            [mpmath.sqrt(dot(t, t)) for t in teacher])
         values = [mpmath.mpf(0)] * (K * K)
         for i, row in enumerate(off_diagonal_rows(K)):
             values[row] = -L[i]
@@ -206,72 +214,80 @@ def derive(inputs: dict) -> Derivation:
         Claim(
             id="separable-L",
             statement=("If M_r is invertible, M||w|| = M*||w*|| iff ||w|| = M_r^-1 M*_r ||w*|| and "
-                       "L||w*|| = 0, L = M*_off - M_off M_r^-1 M*_r; column k of L depends on e*_k only, "
-                       "so the condition is sum_k ||w*_k|| L(e*_k) = 0"),
+                       "L||w*|| = 0, L = M*_off - M_off M_r^-1 M*_r; column k of L depends on e*_k "
+                       "only, so the condition is sum_k ||w*_k|| L(e*_k) = 0"),
             assumptions=("M_r invertible", "rows ordered (1,1),(1,2),...,(K,K)"),
             checks=tuple(
                 SymbolicCheck(*_generic_split(K), reduce=sympy.cancel,
                               detail=f"generic symbolic K^2 x K matrices, K = {K}: residual at "
-                                     "||w|| = M_r^-1 M*_r ||w*|| is 0 on rows (j,j) and -L||w*|| elsewhere")
+                                     "||w|| = M_r^-1 M*_r ||w*|| is 0 on rows (j,j) and "
+                                     "-L||w*|| elsewhere")
                 for K in (2,)
             ) + (
-                QuadratureCheck(split_defining, split_closed, _split_points(), dps=30, tolerance=1e-24,
+                QuadratureCheck(split_defining, split_closed, _split_points(), dps=30,
+                                tolerance=1e-24,
                                 scale=lambda p: sum(mpmath.sqrt(dot(t, t)) for t in p["teacher"]),
                                 scale_name="sum of teacher norms",
-                                detail="K = 2, 3 in the plane, norms ||w|| = M_r^-1 M*_r ||w*|| (> 0): 2 pi "
-                                       "times the projected gradient by quadrature vs (0 | -L||w*||)"),
+                                detail="K = 2, 3 in the plane, norms ||w|| = M_r^-1 M*_r ||w*|| "
+                                       "(> 0): 2 pi times the projected gradient by quadrature vs "
+                                       "(0 | -L||w*||)"),
             ),
         ),
         Claim(
             id="two-relu-L-closed-form",
-            statement=("K = 2, e_1 = (1,0), e_2 = (cos a, sin a), unit teacher at angles theta_1, theta_2 "
-                       "to e_1, e_2: L_12 and L_21 as in the summary"),
+            statement=("K = 2, e_1 = (1,0), e_2 = (cos a, sin a), unit teacher at angles theta_1, "
+                       "theta_2 to e_1, e_2: L_12 and L_21 as in the summary"),
             assumptions=("0 < alpha <= pi", "theta_i = angle(e_i, e*) in [0, pi]"),
             checks=(
                 SymbolicCheck(derived_l, stated_l, reduce=sympy.cancel,
-                              detail="L from the matrix entries by SymPy's inverse - hand-written form = 0"),
-                QuadratureCheck(_quadrature_l, closed_l, _quadrature_points(), dps=30, tolerance=1e-24,
-                                scale=lambda p: 1, scale_name="1 (L is O(1))",
-                                detail="M, M* from quadratures of the defining gating integrals, L by "
-                                       "mpmath linear algebra, vs the closed form"),
+                              detail="L from the matrix entries by SymPy's inverse - hand-written "
+                                     "form = 0"),
+                QuadratureCheck(_quadrature_l, closed_l, _quadrature_points(), dps=30,
+                                tolerance=1e-24, scale=lambda p: 1, scale_name="1 (L is O(1))",
+                                detail="M, M* from quadratures of the defining gating integrals, "
+                                       "L by mpmath linear algebra, vs the closed form"),
             ),
             derived=derived_l,
             stated=stated_l,
         ),
         Claim(
             id="m-r-singular",
-            statement=("M_r = 2 pi [k(e_i, e_j)] (arc-cosine kernel Gram matrix of relu(e_j.x)): positive "
-                       "semidefinite, singular iff the relu(e_j.x) are linearly dependent. K = 2: det M_r = "
-                       "pi^2 - f(alpha)^2 > 0 for 0 < alpha <= pi since f' = -(pi - alpha) sin(alpha) < 0, "
-                       "f(0) = pi, f(pi) = 0; singular only at alpha = 0. In the plane three antipodal pairs "
-                       "(K = 6) make it singular with distinct directions"),
+            statement=("M_r = 2 pi [k(e_i, e_j)] (arc-cosine kernel Gram matrix of relu(e_j.x)): "
+                       "positive semidefinite, singular iff the relu(e_j.x) are linearly "
+                       "dependent. K = 2: det M_r = pi^2 - f(alpha)^2 > 0 for 0 < alpha <= pi "
+                       "since f' = -(pi - alpha) sin(alpha) < 0, f(0) = pi, f(pi) = 0; singular "
+                       "only at alpha = 0. In the plane three antipodal pairs (K = 6) make it "
+                       "singular with distinct directions"),
             assumptions=("unit student directions",),
             checks=(
                 SymbolicCheck(sympy.Matrix([mr_entry, sympy.diff(f, ALPHA), det_mr]),
                               sympy.Matrix([2 * pi * kernel.subs({A_NORM: 1, B_NORM: 1}),
                                             -(pi - ALPHA) * sin(ALPHA), (pi - f) * (pi + f)]),
                               reduce=lambda e: sympy.simplify(sympy.expand(e)),
-                              detail="row (i,i), column j entry = 2 pi k(theta_ij); f' = -(pi - alpha) "
-                                     "sin(alpha); det M_r = (pi - f)(pi + f)"),
+                              detail="row (i,i), column j entry = 2 pi k(theta_ij); "
+                                     "f' = -(pi - alpha) sin(alpha); det M_r = (pi - f)(pi + f)"),
                 IntervalCheck(lambda a: iv.pi**2 - ((iv.pi - a) * iv.cos(a) + iv.sin(a)) ** 2,
                               [[(mpmath.mpf("0.05"), mpmath.pi)]], subdivisions=32, refine=8,
                               detail="det M_r for alpha in [0.05, pi]"),
                 QuadratureCheck(_antipodal_gram_det, lambda p: [mpmath.mpf(0)], [{}], dps=30,
                                 tolerance=1e-25, scale=lambda p: mpmath.mpf(1) / 64,
-                                scale_name="1/64, the product of the Gram diagonal (Hadamard bound)",
-                                detail="Gram determinant of +-e_1, +-e_2, +-(e_1+e_2)/sqrt2 by quadrature "
-                                       "vs 0"),
+                                scale_name="1/64, the product of the Gram diagonal (Hadamard "
+                                           "bound)",
+                                detail="Gram determinant of +-e_1, +-e_2, +-(e_1+e_2)/sqrt2 by "
+                                       "quadrature vs 0"),
             ),
             derived=det_mr,
             stated=(pi - f) * (pi + f),
         ),
     )
     steps = (
-        Step(sympy.Eq(sympy.Symbol("L"), sympy.Symbol("M*_off") - sympy.Symbol("M_off M_r^-1 M*_r")),
+        Step(sympy.Eq(sympy.Symbol("L"),
+                      sympy.Symbol("M*_off") - sympy.Symbol("M_off M_r^-1 M*_r")),
              "Solve the diagonal rows for ‖w‖ and substitute into the off-diagonal rows.",
              claims=("separable-L",)),
         Step(sympy.Eq(sympy.Symbol("det_M_r"), det_mr),
-             "K = 2: M_r = [[π, f], [f, π]] is 2π times the kernel Gram matrix.", claims=("m-r-singular",)),
+             "K = 2: M_r = [[π, f], [f, π]] is 2π times the kernel Gram matrix.",
+             claims=("m-r-singular",)),
         Step(sympy.Eq(sympy.Symbol("L_12"), stated_l[0]), "Invert M_r in closed form.",
              claims=("two-relu-L-closed-form",)),
         Step(sympy.Eq(sympy.Symbol("L_21"), stated_l[1]),

@@ -1,7 +1,7 @@
 """Single-ReLU convergence: the Lyapunov function V = ½‖w − w*‖² and the initialization probability.
 
-Lyapunov.  By homogeneity take ‖w*‖ = 1, w* = (1, 0), w = r(cos θ, sin θ) in their plane, θ ∈ [0, π].
-With ∇J = E[F(e, w)] − E[F(e, w*)] (Theorem 1) and u = r − cos θ,
+Lyapunov.  By homogeneity take ‖w*‖ = 1, w* = (1, 0), w = r(cos θ, sin θ) in their plane,
+θ ∈ [0, π].  With ∇J = E[F(e, w)] − E[F(e, w*)] (Theorem 1) and u = r − cos θ,
 
     2π (w − w*)·∇J = π u² + (θ cos θ − sin θ) u + (π − θ) sin² θ,
 
@@ -9,13 +9,13 @@ a quadratic form in (u, sin θ) with discriminant Δ = (sin θ − θ cos θ)² 
 d/dθ (sin θ − θ cos θ) = θ sin θ ≥ 0, 0 ≤ sin θ − θ cos θ ≤ sin θ for θ ∈ [0, π/2], while
 4π(π − θ) ≥ 2π² > 1: Δ < 0 for 0 < θ ≤ π/2, and at θ = 0 the form is π(r − 1)².  Hence
 dV/dt = −(w − w*)·∇J < 0 for every w ≠ w* with θ ≤ π/2, in particular on
-Ω = {‖w − w*‖ < ‖w*‖} ∖ {w*} (there r < 2 cos θ, so θ < π/2).  The region is in fact larger: Δ < 0
-up to θ_max ≈ 2.3276 (≈ 133°), where Δ first vanishes (interval-certified on [0.001, 2.3]); the
-paper's Ω is a conservative convergence region.
+Ω = {‖w − w*‖ < ‖w*‖} ∖ {w*} (there r < 2 cos θ, so θ < π/2).  The region is in fact larger:
+Δ < 0 up to θ_max ≈ 2.3276 (≈ 133°), where Δ first vanishes (interval-certified on [0.001, 2.3]);
+the paper's Ω is a conservative convergence region.
 
-Initialization.  For w⁰ uniform in the ball B(0, r), with R = ‖w*‖ and t = r/(2R) ≤ 1, the two spheres
-meet on the hyperplane w·ŵ* = r²/(2R), so B(0, r) ∩ Ω is the cap of B(0, r) beyond it plus the cap of
-Ω below it:
+Initialization.  For w⁰ uniform in the ball B(0, r), with R = ‖w*‖ and t = r/(2R) ≤ 1, the two
+spheres meet on the hyperplane w·ŵ* = r²/(2R), so B(0, r) ∩ Ω is the cap of B(0, r) beyond it plus
+the cap of Ω below it:
 
     P(w⁰ ∈ Ω) = q_d(t) + (2t)^(−d) q_d(1 − 2t²),   q_d(z) = ½ I_{1−z²}((d+1)/2, ½) (z ≥ 0),
                                                      q_d(z) = 1 − q_d(−z) (z < 0),
@@ -61,7 +61,8 @@ def cap_fraction(d: int, z):
     """q_d(z): the fraction of a d-ball beyond the hyperplane at signed distance z·radius."""
     if z < 0:
         return 1 - cap_fraction(d, -z)
-    return mpmath.betainc(mpmath.mpf(d + 1) / 2, mpmath.mpf(1) / 2, 0, 1 - z**2, regularized=True) / 2
+    return mpmath.betainc(mpmath.mpf(d + 1) / 2, mpmath.mpf(1) / 2, 0, 1 - z**2,
+                          regularized=True) / 2
 
 
 def init_probability(d: int, ratio) -> mpmath.mpf:
@@ -81,7 +82,8 @@ def _defining_probability(d: int, ratio) -> mpmath.mpf:
     def sphere_fraction(rho):
         if rho >= 2:
             return mpmath.mpf(0)
-        return mpmath.quad(lambda phi: mpmath.sin(phi) ** (d - 2), [0, mpmath.acos(rho / 2)]) / total
+        return mpmath.quad(lambda phi: mpmath.sin(phi) ** (d - 2),
+                           [0, mpmath.acos(rho / 2)]) / total
 
     return d / r**d * mpmath.quad(lambda rho: rho ** (d - 1) * sphere_fraction(rho), [0, min(r, 2)])
 
@@ -162,29 +164,33 @@ def derive(inputs: dict) -> Derivation:
     half_pi = mpmath.pi / 2
     lyapunov = Claim(
         id="single-relu-lyapunov",
-        statement=("V = ||w - w*||^2/2 decreases along the gradient flow, dV/dt = -(w - w*).grad J < 0, on "
-                   "Omega = {||w - w*|| < ||w*||} minus {w*}; more generally wherever angle(w, w*) <= pi/2 "
-                   "(certified up to 2.3; the discriminant vanishes at 2.3276) and w != w*"),
+        statement=("V = ||w - w*||^2/2 decreases along the gradient flow, dV/dt = -(w - w*).grad J "
+                   "< 0, on Omega = {||w - w*|| < ||w*||} minus {w*}; more generally wherever "
+                   "angle(w, w*) <= pi/2 (certified up to 2.3; the discriminant vanishes at "
+                   "2.3276) and w != w*"),
         assumptions=("K = K* = 1", "||w|| > 0"),
         checks=(
             SymbolicCheck(
                 sympy.Matrix([derived, sympy.diff(s - THETA * c, THETA),
                               (R_SYM * c - 1) ** 2 + (R_SYM * s) ** 2 - 1]),
                 sympy.Matrix([stated, THETA * s, R_SYM * (R_SYM - 2 * c)]),
-                detail="2 pi (w - w*).grad J (from Theorem 1's exports) = the quadratic form in u = r - cos; "
-                       "d/dtheta (sin - theta cos) = theta sin; ||w - w*||^2 - ||w*||^2 = r (r - 2 cos)",
+                detail="2 pi (w - w*).grad J (from Theorem 1's exports) = the quadratic form in "
+                       "u = r - cos; d/dtheta (sin - theta cos) = theta sin; "
+                       "||w - w*||^2 - ||w*||^2 = r (r - 2 cos)",
             ),
             IntervalCheck(form, [[(0, half_pi), (0, mpmath.mpf("0.95"))],
                                  [(0, half_pi), (mpmath.mpf("1.05"), 2)],
-                                 [(mpmath.mpf("0.05"), half_pi), (mpmath.mpf("0.95"), mpmath.mpf("1.05"))]],
+                                 [(mpmath.mpf("0.05"), half_pi),
+                                  (mpmath.mpf("0.95"), mpmath.mpf("1.05"))]],
                           subdivisions=6, refine=5,
-                          detail="2 pi (w - w*).grad J over theta in [0, pi/2], r in [0, 2] (contains the "
-                                 "reduced Omega) minus the box |r - 1| < 0.05, theta < 0.05 around w*"),
-            IntervalCheck(discriminant_margin, [[(mpmath.mpf("0.001"), mpmath.mpf("2.3"))]], subdivisions=16,
-                          refine=8,
-                          detail="-discriminant 4 pi (pi - theta) sin^2 - (sin - theta cos)^2 for theta in "
-                                 "[0.001, 2.3] (covers the box around w*; theta < 0.001 by the symbolic "
-                                 "bound 0 <= sin - theta cos <= sin)"),
+                          detail="2 pi (w - w*).grad J over theta in [0, pi/2], r in [0, 2] "
+                                 "(contains the reduced Omega) minus the box |r - 1| < 0.05, "
+                                 "theta < 0.05 around w*"),
+            IntervalCheck(discriminant_margin, [[(mpmath.mpf("0.001"), mpmath.mpf("2.3"))]],
+                          subdivisions=16, refine=8,
+                          detail="-discriminant 4 pi (pi - theta) sin^2 - (sin - theta cos)^2 for "
+                                 "theta in [0.001, 2.3] (covers the box around w*; theta < 0.001 "
+                                 "by the symbolic bound 0 <= sin - theta cos <= sin)"),
         ),
         derived=derived,
         stated=stated,
@@ -194,49 +200,56 @@ def derive(inputs: dict) -> Derivation:
                     for epsilon in ("0.5", "0.1", "0.01")]
 
     def bound_slack(point: dict) -> list:
-        """P at the admissible radius minus (1 − ε)/2 (must be ≥ 0), and √((d+1)/(2π)) − c_d (≥ 0)."""
+        """P at the admissible radius minus (1 − ε)/2 (must be ≥ 0), and √((d+1)/(2π)) − c_d
+        (≥ 0)."""
         d, epsilon = point["d"], mpmath.mpf(point["epsilon"])
-        c_d = mpmath.gamma(mpmath.mpf(d) / 2 + 1) / (mpmath.sqrt(mpmath.pi) * mpmath.gamma(mpmath.mpf(d + 1) / 2))
+        c_d = mpmath.gamma(mpmath.mpf(d) / 2 + 1) / (
+            mpmath.sqrt(mpmath.pi) * mpmath.gamma(mpmath.mpf(d + 1) / 2))
         slack = init_probability(d, admissible_radius(d, epsilon)) - (1 - epsilon) / 2
         wendel = mpmath.sqrt(mpmath.mpf(d + 1) / (2 * mpmath.pi)) - c_d
         return [min(slack, 0), min(wendel, 0)]
 
     probability = Claim(
         id="single-relu-init-probability",
-        statement=("w0 uniform in B(0, r): P(w0 in Omega) = q_d(t) + (2t)^-d q_d(1 - 2t^2), t = r/(2||w*||), "
-                   "q_d(z) = I_{1-z^2}((d+1)/2, 1/2)/2; P >= (1 - eps)/2 for r <= eps ||w*|| sqrt(2 pi/(d+1)); "
-                   "gradient descent from such starts in Omega converges to w* with V decreasing"),
+        statement=("w0 uniform in B(0, r): P(w0 in Omega) = q_d(t) + (2t)^-d q_d(1 - 2t^2), "
+                   "t = r/(2||w*||), q_d(z) = I_{1-z^2}((d+1)/2, 1/2)/2; P >= (1 - eps)/2 for "
+                   "r <= eps ||w*|| sqrt(2 pi/(d+1)); gradient descent from such starts in Omega "
+                   "converges to w* with V decreasing"),
         assumptions=("K = K* = 1", "r <= 2 ||w*|| (else P = (||w*||/r)^d)", "d >= 2"),
         checks=(
             QuadratureCheck(lambda p: [_defining_probability(p["d"], p["ratio"])],
-                            lambda p: [init_probability(p["d"], p["ratio"])], probability_points, dps=30,
-                            tolerance=1e-25, scale=lambda p: mpmath.mpf(1), scale_name="1",
-                            detail="volume fraction by nested quadrature in spherical coordinates vs the "
-                                   "incomplete-beta closed form, (d, r/||w*||) = (2, .5), (3, 1.2), (5, 1.7), "
-                                   "(10, .3)"),
+                            lambda p: [init_probability(p["d"], p["ratio"])], probability_points,
+                            dps=30, tolerance=1e-25, scale=lambda p: mpmath.mpf(1), scale_name="1",
+                            detail="volume fraction by nested quadrature in spherical coordinates "
+                                   "vs the incomplete-beta closed form, (d, r/||w*||) = (2, .5), "
+                                   "(3, 1.2), (5, 1.7), (10, .3)"),
             MonteCarloCheck(_monte_carlo_cases(), samples=200_000, seed=53,
                             detail="fraction of uniform points of the ball inside Omega"),
             QuadratureCheck(bound_slack, lambda p: [0, 0], bound_points, dps=30, tolerance=0.0,
                             scale=lambda p: mpmath.mpf(1), scale_name="1", method="numeric",
-                            detail="shortfall of P at r = eps sqrt(2 pi/(d+1)) below (1 - eps)/2 and of "
-                                   "Wendel's bound below c_d, d in {2, 3, 10, 100, 1000}, eps in {.5, .1, .01}"),
+                            detail="shortfall of P at r = eps sqrt(2 pi/(d+1)) below (1 - eps)/2 "
+                                   "and of Wendel's bound below c_d, d in {2, 3, 10, 100, 1000}, "
+                                   "eps in {.5, .1, .01}"),
             SimulationCheck(_gradient_descent_case,
                             [{"d": 10, "epsilon": 0.2, "count": 400, "steps": 120, "seed": 59}],
                             tolerance=1e-10, error_unit="max ||w - w*|| of runs started in Omega",
-                            detail="d = 10, eps = 0.2, 400 uniform starts, eta = 1, 120 steps: runs "
-                                   "started in Omega reach w* with V decreasing at every step; the fraction "
-                                   "of starts in Omega is within 5 standard errors of P"),
+                            detail="d = 10, eps = 0.2, 400 uniform starts, eta = 1, 120 steps: "
+                                   "runs started in Omega reach w* with V decreasing at every "
+                                   "step; the fraction of starts in Omega is within 5 standard "
+                                   "errors of P"),
         ),
     )
     steps = (
         Step(sympy.Eq(sympy.Symbol("2 pi dV"), stated),
-             "Theorem 1 for one student and one teacher; u = r − cos θ.", claims=("single-relu-lyapunov",)),
+             "Theorem 1 for one student and one teacher; u = r − cos θ.",
+             claims=("single-relu-lyapunov",)),
         Step(sympy.Eq(sympy.Symbol("P"), sympy.Symbol("q_d(t) + (2t)^{-d} q_d(1 - 2t^2)")),
              "The two caps of the lens B(0, r) ∩ Ω.", claims=("single-relu-init-probability",)),
     )
     return Derivation(
         title="Single-ReLU convergence region and initialization",
-        paper_reference="Tian (2017), Section 4 (single ReLU: Lyapunov argument, random initialization)",
+        paper_reference="Tian (2017), Section 4 (single ReLU: Lyapunov argument, random "
+                        "initialization)",
         summary=__doc__.strip().splitlines()[0],
         steps=steps,
         claims=(lyapunov, probability),

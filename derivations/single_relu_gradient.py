@@ -36,7 +36,8 @@ def derive(inputs: dict) -> Derivation:
 
     def k(a: sympy.Matrix, b: sympy.Matrix) -> sympy.Expr:
         norm_a, norm_b = sqrt(a.dot(a)), sqrt(b.dot(b))
-        return kernel.subs({A_NORM: norm_a, B_NORM: norm_b, THETA: acos(a.dot(b) / (norm_a * norm_b))})
+        return kernel.subs({A_NORM: norm_a, B_NORM: norm_b,
+                            THETA: acos(a.dot(b) / (norm_a * norm_b))})
 
     loss = (k(w, w) - 2 * k(w, w_star) + k(w_star, w_star)) / 2
     derived = sympy.Matrix([sympy.diff(loss, wi) for wi in w])
@@ -54,11 +55,15 @@ def derive(inputs: dict) -> Derivation:
     for _ in range(4):
         (w2, s2) = random_vectors(rng, 2, 2)
         points.append({"w": w2, "w_star": s2})
-    points.append({"w": [mpmath.mpf(1), mpmath.mpf("1e-9")], "w_star": [mpmath.mpf(2), mpmath.mpf(0)]})
+    points.append({"w": [mpmath.mpf(1), mpmath.mpf("1e-9")],
+                   "w_star": [mpmath.mpf(2), mpmath.mpf(0)]})
 
     def defining_gradient(point: dict) -> list:
         w_, s_ = point["w"], point["w_star"]
-        integrand = lambda x: [(relu(dot(w_, x)) - relu(dot(s_, x))) * gate(dot(w_, x)) * xi for xi in x]
+
+        def integrand(x):
+            return [(relu(dot(w_, x)) - relu(dot(s_, x))) * gate(dot(w_, x)) * xi for xi in x]
+
         return polar_quadrature(integrand, 2, [w_, s_], 2)
 
     def closed_gradient(point: dict) -> list:
@@ -85,16 +90,18 @@ def derive(inputs: dict) -> Derivation:
         statement=("∇J(w) = (w − w*)/2 + (θ·w* − (‖w*‖/‖w‖)·sin θ·w)/(2π), "
                    "θ = ∠(w, w*) (the paper's corollary, per sample)"),
         assumptions=("K = K* = 1", "‖w‖, ‖w*‖ > 0",
-                     "the coordinate proof needs w not parallel to w*; both sides are continuous in "
-                     "θ, so the identity extends to θ = 0, π"),
+                     "the coordinate proof needs w not parallel to w*; both sides are continuous "
+                     "in θ, so the identity extends to θ = 0, π"),
         checks=(
             SymbolicCheck(derived, stated, reduce=reduce_modulo_radicals,
                           detail="gradient of the closed-form loss − paper reduces to 0 (in R^3)"),
             QuadratureCheck(defining_gradient, closed_gradient, points, dps=40,
-                            scale=lambda p: mpmath.sqrt(dot(p["w"], p["w"])) + mpmath.sqrt(dot(p["w_star"], p["w_star"])),
+                            scale=lambda p: (mpmath.sqrt(dot(p["w"], p["w"]))
+                                             + mpmath.sqrt(dot(p["w_star"], p["w_star"]))),
                             scale_name="||w|| + ||w*||",
                             detail="E[(relu(w.x) - relu(w*.x)) 1[w.x>0] x] by quadrature"),
-            MonteCarloCheck(monte_carlo_cases(), detail="d = 3: sample mean of the per-sample gradient"),
+            MonteCarloCheck(monte_carlo_cases(),
+                            detail="d = 3: sample mean of the per-sample gradient"),
         ),
         derived=derived,
         stated=stated,
@@ -112,9 +119,9 @@ def derive(inputs: dict) -> Derivation:
              "The population loss with one student unit w and one teacher unit w*; "
              "k(w, w) = ‖w‖²/2 (the arc-cosine kernel at θ = 0)."),
         Step(Equation(Gradient(loss_, w_), paper),
-             "Differentiate the closed form in the coordinates of w ∈ R³, θ the angle between w and "
-             "w*: the result equals the paper's corollary (per sample) modulo the radical relations "
-             "of ‖w‖, ‖w*‖ and arccos.", claims=("single-relu-gradient",)),
+             "Differentiate the closed form in the coordinates of w ∈ R³, θ the angle between w "
+             "and w*: the result equals the paper's corollary (per sample) modulo the radical "
+             "relations of ‖w‖, ‖w*‖ and arccos.", claims=("single-relu-gradient",)),
     )
     return Derivation(
         title="Single-ReLU gradient (corollary)",

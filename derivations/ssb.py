@@ -1,11 +1,12 @@
 """Spontaneous symmetry breaking with the full K-unit gradient (W* = I_K, d = K).
 
 Gradient descent W ← W − η∇J(W), η = 1/K, on all K² weights (symderive.population_gradient, not the
-reduced 2-D flow).  A perfectly symmetric start (all students equal, x = y = 0.1) stays symmetric and
-converges to the saddle (x_s, x_s) of the symmetric dynamics; adding a perturbation of size 1e-8
+reduced 2-D flow).  A perfectly symmetric start (all students equal, x = y = 0.1) stays symmetric
+and converges to the saddle (x_s, x_s) of the symmetric dynamics; adding a perturbation of size 1e-8
 (seeded Gaussian) breaks the symmetry: the run leaves the saddle along its unstable direction and
 converges to W* up to a permutation of the students.  Checked for K = 2, 5, 10; the reduced 2-D flow
-agrees (the symmetric start goes to (x_s, x_s), a start displaced by 1e-8 off the line goes to (1, 0)).
+agrees (the symmetric start goes to (x_s, x_s), a start displaced by 1e-8 off the line goes to
+(1, 0)).
 """
 
 from __future__ import annotations
@@ -77,7 +78,8 @@ def derive(inputs: dict) -> Derivation:
             [x_s(width) + case["offset"], x_s(width)])
         on_diagonal = case["offset"] == 0
         for _ in range(MAX_STEPS):
-            field = diagonal_flow(point[0], width) if on_diagonal else flow(point[0], point[1], width)
+            field = (diagonal_flow(point[0], width) if on_diagonal
+                     else flow(point[0], point[1], width))
             velocity = np.array([float(v) for v in field])
             point = point + velocity / width
             if np.max(np.abs(velocity)) < GRADIENT_TOLERANCE:
@@ -88,22 +90,26 @@ def derive(inputs: dict) -> Derivation:
     claim = Claim(
         id="ssb",
         statement=("Full-gradient descent, W* = I_K: the symmetric start converges to the saddle "
-                   "(x_s, x_s); a 1e-8 perturbation converges to W* up to a permutation (K = 2, 5, 10)"),
-        assumptions=("eta = 1/K", f"start x = y = {START}", "perturbation 1e-8 N(0, 1), seeds 100 + K",
+                   "(x_s, x_s); a 1e-8 perturbation converges to W* up to a permutation "
+                   "(K = 2, 5, 10)"),
+        assumptions=("eta = 1/K", f"start x = y = {START}",
+                     "perturbation 1e-8 N(0, 1), seeds 100 + K",
                      f"stop when max |grad| < {GRADIENT_TOLERANCE} or after {MAX_STEPS} steps"),
         checks=(
             SimulationCheck(symmetric_run, cases, tolerance=1e-10, error_unit="max |W - x_s|",
-                            detail="symmetric start, full K-unit gradient descent: distance to the saddle"),
+                            detail="symmetric start, full K-unit gradient descent: distance to "
+                                   "the saddle"),
             SimulationCheck(perturbed_run, cases, tolerance=1e-10, error_unit="max |W - P W*|",
                             detail="perturbed start: distance to the nearest permutation of W*"),
             SimulationCheck(reduced_run, [{"K": w, "offset": o} for w in WIDTHS for o in (0, 1e-8)],
                             tolerance=1e-10, error_unit="max |(x, y) - fixed point|",
-                            detail="reduced 2-D flow (Euler, step 1/K): x = y goes to (x_s, x_s), 1e-8 "
-                                   "off the line goes to (1, 0)"),
+                            detail="reduced 2-D flow (Euler, step 1/K): x = y goes to "
+                                   "(x_s, x_s), 1e-8 off the line goes to (1, 0)"),
         ),
     )
     steps = (
-        Step(sympy.Eq(sympy.Symbol("W_{t+1}"), sympy.Symbol("W_t") - sympy.Symbol("eta") * sympy.Symbol("grad_J")),
+        Step(sympy.Eq(sympy.Symbol("W_{t+1}"),
+                      sympy.Symbol("W_t") - sympy.Symbol("eta") * sympy.Symbol("grad_J")),
              "Gradient descent on all K² weights; symmetric starts stay symmetric exactly.",
              claims=("ssb",)),
     )

@@ -1,15 +1,18 @@
-"""Symmetric dynamics: W* = I_K (d = K), w_j = x e_j + y Σ_{k≠j} e_k, reduced to a 2-D flow in (x, y).
+"""\
+Symmetric dynamics: W* = I_K (d = K), w_j = x e_j + y Σ_{k≠j} e_k, reduced to a 2-D flow in (x, y).
 
 All students have norm n = √(x² + (K−1)y²); the angles are θ_ss between two students
 (cos θ_ss = (2xy + (K−2)y²)/n², and 1 − cos θ_ss = (x − y)²/n²), θ_x = ∠(w_j, e_j)
 (cos θ_x = x/n) and θ_y = ∠(w_j, e_k), k ≠ j (cos θ_y = y/n).  Summing Theorem 1 over the units,
 E[F(e, u)] = c_w(θ) u + c_e(θ, ‖u‖) e, the coordinate j of ∇_{w_j}J is
 
-    g_1 = c_w(0) x + (K−1)[c_w(θ_ss) y + c_e(θ_ss, n) x/n] − c_w(θ_x) − [c_e(θ_x, 1) + (K−1) c_e(θ_y, 1)] x/n,
+    g_1 = c_w(0) x + (K−1)[c_w(θ_ss) y + c_e(θ_ss, n) x/n] − c_w(θ_x)
+          − [c_e(θ_x, 1) + (K−1) c_e(θ_y, 1)] x/n,
 
 and every other coordinate k ≠ j is
 
-    g_2 = c_w(0) y + c_w(θ_ss)(x + (K−2) y) + (K−1) c_e(θ_ss, n) y/n − c_w(θ_y) − [c_e(θ_x, 1) + (K−1) c_e(θ_y, 1)] y/n,
+    g_2 = c_w(0) y + c_w(θ_ss)(x + (K−2) y) + (K−1) c_e(θ_ss, n) y/n − c_w(θ_y)
+          − [c_e(θ_x, 1) + (K−1) c_e(θ_y, 1)] y/n,
 
 the same for every j: the family is invariant and dx/dt = −g_1, dy/dt = −g_2.
 
@@ -19,13 +22,13 @@ Fixed points: (1, 0) (W = W*) and, on the line x = y where all students coincide
 Jacobians.  At both fixed points one angle vanishes (θ_ss at (x_s, x_s), θ_x at (1, 0)) and is only
 Lipschitz there (θ ∝ distance), so differentiating the field naively meets 0/0.  Write the field as
 F(x, y, t) with that angle replaced by a free t.  F depends on t through (π − t) and sin t; if
-∂_t F(x, y, 0) vanishes at the fixed point, then F(x, y, θ(x, y)) − F(x, y, 0) = ∂_t F(x, y, 0)·θ + O(θ²)
-= O(distance²), so the Jacobian is that of the smooth F(x, y, 0).  With it:
+∂_t F(x, y, 0) vanishes at the fixed point, then F(x, y, θ(x, y)) − F(x, y, 0) = ∂_t F(x, y, 0)·θ
++ O(θ²) = O(distance²), so the Jacobian is that of the smooth F(x, y, 0).  With it:
 
 * at (x_s, x_s): eigenvalues −K/2 (eigenvector (1, 1), along the symmetric line) and
   K²/(2√(K−1)(√(K−1) − arccos(1/√K) + π)) > 0: a saddle, attracting along x = y;
-* at (1, 0): J = [[−(K−1+π)/(2π), −(K−1)/4], [−1/4, −(πK+2)/(4π)]], trace < 0, det > 0 and a positive
-  product of the off-diagonal entries (real eigenvalues): a stable node for every K ≥ 2.
+* at (1, 0): J = [[−(K−1+π)/(2π), −(K−1)/4], [−1/4, −(πK+2)/(4π)]], trace < 0, det > 0 and a
+  positive product of the off-diagonal entries (real eigenvalues): a stable node for every K ≥ 2.
 """
 
 from __future__ import annotations
@@ -58,7 +61,8 @@ S = sympy.Symbol("s", positive=True)
 K = sympy.Symbol("K", positive=True, integer=True)
 T_SS, T_X, T_Y = sympy.symbols("t_ss t_x t_y", real=True)
 NORM = sqrt(X**2 + (K - 1) * Y**2)
-ANGLES = {T_SS: acos((2 * X * Y + (K - 2) * Y**2) / NORM**2), T_X: acos(X / NORM), T_Y: acos(Y / NORM)}
+ANGLES = {T_SS: acos((2 * X * Y + (K - 2) * Y**2) / NORM**2), T_X: acos(X / NORM),
+          T_Y: acos(Y / NORM)}
 
 
 def _field(c_w, c_e, t_ss, t_x, t_y) -> sympy.Matrix:
@@ -99,7 +103,8 @@ def _explicit_gradient(c_w, c_e, width: int) -> sympy.Matrix:
             for u in units:
                 norm = sqrt(u.dot(u))
                 theta = acos(sympy.cancel(e.dot(u) / norm))
-                total += sign * (c_w.subs(THETA, theta) * u + c_e.subs({THETA: theta, W_NORM: norm}) * e)
+                total += sign * (c_w.subs(THETA, theta) * u
+                                 + c_e.subs({THETA: theta, W_NORM: norm}) * e)
         rows.extend(total)
     return sympy.Matrix(rows)
 
@@ -135,7 +140,8 @@ def derive(inputs: dict) -> Derivation:
     dt_teacher, J_teacher = _singular_part_jacobian(field_x, T_X, {X: 1, Y: 0})
     lam_line = sympy.simplify(J_sym[0, 0] + J_sym[0, 1])
     lam_other = sympy.simplify(J_sym[1, 1] - J_sym[0, 1]).subs(S, x_s)
-    eigen_stated = sympy.Matrix([-K / 2, K**2 / (2 * sqrt(K - 1) * (sqrt(K - 1) - acos(1 / sqrt(K)) + pi))])
+    eigen_stated = sympy.Matrix(
+        [-K / 2, K**2 / (2 * sqrt(K - 1) * (sqrt(K - 1) - acos(1 / sqrt(K)) + pi))])
     J_teacher_stated = sympy.Matrix([[-(K - 1 + pi) / (2 * pi), -(K - 1) / 4],
                                      [-sympy.Rational(1, 4), -(pi * K + 2) / (4 * pi)]])
     det_teacher = J_teacher_stated.det()
@@ -151,7 +157,8 @@ def derive(inputs: dict) -> Derivation:
     c_e_mp = sympy.lambdify((THETA, W_NORM), c_e, modules="mpmath")
 
     def identity(width: int) -> list:
-        return [[mpmath.mpf(1) if k == j else mpmath.mpf(0) for k in range(width)] for j in range(width)]
+        return [[mpmath.mpf(1) if k == j else mpmath.mpf(0) for k in range(width)]
+                for j in range(width)]
 
     def defining_gradient_2(point: dict) -> list:
         student = family_weights(2, point["x"], point["y"])
@@ -186,8 +193,8 @@ def derive(inputs: dict) -> Derivation:
 
     def full_gradient(point: dict) -> list:
         width = point["K"]
-        return mp_population_gradient(family_weights(width, point["x"], point["y"]), identity(width),
-                                      c_w_mp, c_e_mp)
+        return mp_population_gradient(family_weights(width, point["x"], point["y"]),
+                                      identity(width), c_w_mp, c_e_mp)
 
     def fixed_point_cases() -> list:
         return [{"K": width, "x": x, "y": y} for width in (2, 5, 10)
@@ -201,7 +208,8 @@ def derive(inputs: dict) -> Derivation:
 
     def finite_difference_jacobian(point: dict) -> list:
         width, (x0, y0) = point["K"], (
-            (x_s_mp(point["K"]),) * 2 if point["at"] == "symmetric" else (mpmath.mpf(1), mpmath.mpf(0)))
+            (x_s_mp(point["K"]),) * 2 if point["at"] == "symmetric"
+            else (mpmath.mpf(1), mpmath.mpf(0)))
         step = mpmath.mpf(10) ** -20
         columns = []
         for dx, dy in ((step, 0), (0, step)):
@@ -209,8 +217,9 @@ def derive(inputs: dict) -> Derivation:
             minus = field_mp(x0 - dx, y0 - dy, width)
             columns.append([(plus[i] - minus[i]) / (2 * step) for i in range(2)])
         jacobian = [columns[0][0], columns[1][0], columns[0][1], columns[1][1]]
-        eigen = sorted(mpmath.eig(mpmath.matrix([[jacobian[0], jacobian[1]], [jacobian[2], jacobian[3]]]))[0],
-                       key=lambda z: mpmath.re(z))
+        eigen = sorted(
+            mpmath.eig(mpmath.matrix([[jacobian[0], jacobian[1]], [jacobian[2], jacobian[3]]]))[0],
+            key=lambda z: mpmath.re(z))
         return jacobian + [mpmath.re(z) for z in eigen] + [mpmath.im(z) for z in eigen]
 
     def closed_jacobian(point: dict) -> list:
@@ -225,45 +234,52 @@ def derive(inputs: dict) -> Derivation:
         return [J[0, 0], J[0, 1], J[1, 0], J[1, 1]] + eigen + [mpmath.mpf(0), mpmath.mpf(0)]
 
     rng = random.Random(47)
-    planar_points = [{"K": 2, "x": mpmath.mpf(rng.uniform(0.2, 1.5)), "y": mpmath.mpf(rng.uniform(-0.8, 0.8))}
+    planar_points = [{"K": 2, "x": mpmath.mpf(rng.uniform(0.2, 1.5)),
+                      "y": mpmath.mpf(rng.uniform(-0.8, 0.8))}
                      for _ in range(2)]
-    jacobian_points = [{"K": width, "at": at} for width in (2, 3, 5, 10) for at in ("symmetric", "teacher")]
+    jacobian_points = [{"K": width, "at": at} for width in (2, 3, 5, 10)
+                       for at in ("symmetric", "teacher")]
 
     claims = (
         Claim(
             id="symmetric-dynamics",
-            statement=("W* = I_K, w_j = x e_j + y sum_{k!=j} e_k: the gradient keeps this form (the family is "
-                       "invariant) and the flow is dx/dt = -g_1, dy/dt = -g_2 as in the summary, symbolic K"),
+            statement=("W* = I_K, w_j = x e_j + y sum_{k!=j} e_k: the gradient keeps this form "
+                       "(the family is invariant) and the flow is dx/dt = -g_1, dy/dt = -g_2 as in "
+                       "the summary, symbolic K"),
             assumptions=("d = K >= 2", "x^2 + (K-1) y^2 > 0",
                          "students not parallel to a teacher except where stated"),
             checks=(
                 SymbolicCheck(explicit, family_form, reduce=reduce_modulo_radicals,
-                              detail="K = 3: full gradient of the 3 units (symbolic x, y) = (g_1 on the "
-                                     "diagonal, g_2 elsewhere) of the symbolic-K field"),
+                              detail="K = 3: full gradient of the 3 units (symbolic x, y) = (g_1 "
+                                     "on the diagonal, g_2 elsewhere) of the symbolic-K field"),
                 QuadratureCheck(defining_gradient_2, reduced_gradient, planar_points, dps=30,
                                 tolerance=1e-25, scale=lambda p: abs(p["x"]) + abs(p["y"]) + 1,
                                 scale_name="|x| + |y| + 1",
-                                detail="K = 2: defining integral of the gradient by quadrature vs the field"),
+                                detail="K = 2: defining integral of the gradient by quadrature "
+                                       "vs the field"),
                 MonteCarloCheck(monte_carlo_cases(), samples=100_000,
-                                detail="K = 5: sample mean of the per-sample gradient (25 coordinates) vs "
-                                       "the family form of the field"),
+                                detail="K = 5: sample mean of the per-sample gradient "
+                                       "(25 coordinates) vs the family form of the field"),
             ),
             derived=field,
         ),
         Claim(
             id="symmetric-fixed-points",
-            statement=("(1, 0) and (x_s, x_s), x_s = (sqrt(K-1) - arccos(1/sqrt K) + pi)/(pi K), are fixed "
-                       "points of the symmetric flow (the paper's x_s is correct)"),
+            statement=("(1, 0) and (x_s, x_s), x_s = (sqrt(K-1) - arccos(1/sqrt K) + pi)/(pi K), "
+                       "are fixed points of the symmetric flow (the paper's x_s is correct)"),
             assumptions=("K >= 2",),
             checks=(
                 SymbolicCheck(sympy.Matrix([x_s, *at_teacher]), sympy.Matrix([x_s_paper, 0, 0]),
-                              detail="x_s solved from the flow on x = y equals the paper's; the flow "
-                                     "vanishes at (1, 0)"),
-                QuadratureCheck(lambda p: defining_gradient_2(at_fixed_point(p)), lambda p: [0] * 4,
+                              detail="x_s solved from the flow on x = y equals the paper's; the "
+                                     "flow vanishes at (1, 0)"),
+                QuadratureCheck(lambda p: defining_gradient_2(at_fixed_point(p)),
+                                lambda p: [0] * 4,
                                 [p for p in fixed_point_cases() if p["K"] == 2], dps=30,
                                 tolerance=1e-25, scale=lambda p: mpmath.mpf(1), scale_name="1",
-                                detail="K = 2: defining integral of the gradient at both fixed points = 0"),
-                QuadratureCheck(lambda p: full_gradient(at_fixed_point(p)), lambda p: [0] * p["K"] ** 2,
+                                detail="K = 2: defining integral of the gradient at both fixed "
+                                       "points = 0"),
+                QuadratureCheck(lambda p: full_gradient(at_fixed_point(p)),
+                                lambda p: [0] * p["K"] ** 2,
                                 fixed_point_cases(), dps=30,
                                 tolerance=1e-25, scale=lambda p: mpmath.mpf(1), scale_name="1",
                                 method="numeric",
@@ -275,25 +291,27 @@ def derive(inputs: dict) -> Derivation:
         Claim(
             id="symmetric-jacobian",
             statement=("Jacobian eigenvalues at (x_s, x_s): -K/2 (along x = y) and "
-                       "K^2/(2 sqrt(K-1)(sqrt(K-1) - arccos(1/sqrt K) + pi)) > 0: a saddle; at (1, 0): "
-                       "J = [[-(K-1+pi)/(2pi), -(K-1)/4], [-1/4, -(pi K+2)/(4pi)]], two real negative "
-                       "eigenvalues: a stable node; K >= 2 symbolic"),
+                       "K^2/(2 sqrt(K-1)(sqrt(K-1) - arccos(1/sqrt K) + pi)) > 0: a saddle; "
+                       "at (1, 0): J = [[-(K-1+pi)/(2pi), -(K-1)/4], [-1/4, -(pi K+2)/(4pi)]], "
+                       "two real negative eigenvalues: a stable node; K >= 2 symbolic"),
             assumptions=("K >= 2",),
             checks=(
                 SymbolicCheck(
-                    sympy.Matrix([*dt_sym, *dt_teacher, lam_line, J_sym[1, 0] + J_sym[1, 1] - lam_line,
-                                  lam_other, *J_teacher, det_teacher]),
-                    sympy.Matrix([0, 0, 0, 0, eigen_stated[0], 0, eigen_stated[1], *J_teacher_stated,
-                                  det_decomposition]),
-                    detail="d/dt of the field in the vanishing angle is 0 at both points; (1,1) is an "
-                           "eigenvector; eigenvalues and J(1,0) equal the stated forms; 16 pi^2 det J(1,0) "
-                           "= (K-1)(2 pi K + 4) + pi^2 (K+1) + 4 pi > 0",
+                    sympy.Matrix([*dt_sym, *dt_teacher, lam_line,
+                                  J_sym[1, 0] + J_sym[1, 1] - lam_line, lam_other, *J_teacher,
+                                  det_teacher]),
+                    sympy.Matrix([0, 0, 0, 0, eigen_stated[0], 0, eigen_stated[1],
+                                  *J_teacher_stated, det_decomposition]),
+                    detail="d/dt of the field in the vanishing angle is 0 at both points; (1,1) is "
+                           "an eigenvector; eigenvalues and J(1,0) equal the stated forms; "
+                           "16 pi^2 det J(1,0) = (K-1)(2 pi K + 4) + pi^2 (K+1) + 4 pi > 0",
                 ),
-                QuadratureCheck(finite_difference_jacobian, closed_jacobian, jacobian_points, dps=60,
-                                tolerance=1e-15, scale=lambda p: mpmath.mpf(p["K"]), scale_name="K",
-                                method="finite-difference",
-                                detail="K = 2, 3, 5, 10: central differences (h = 1e-20) of the exact flow "
-                                       "(arccos angles) vs the closed-form Jacobian and eigenvalues"),
+                QuadratureCheck(finite_difference_jacobian, closed_jacobian, jacobian_points,
+                                dps=60, tolerance=1e-15, scale=lambda p: mpmath.mpf(p["K"]),
+                                scale_name="K", method="finite-difference",
+                                detail="K = 2, 3, 5, 10: central differences (h = 1e-20) of the "
+                                       "exact flow (arccos angles) vs the closed-form Jacobian and "
+                                       "eigenvalues"),
             ),
             derived=sympy.Matrix([lam_line, lam_other]),
             stated=eigen_stated,
@@ -301,13 +319,15 @@ def derive(inputs: dict) -> Derivation:
     )
     steps = (
         Step(sympy.Eq(sympy.Symbol("F"), field),
-             "Sum Theorem 1 over the K students and K teachers of the family; coordinate j and k ≠ j.",
+             "Sum Theorem 1 over the K students and K teachers of the family; coordinate j and "
+             "k ≠ j.",
              claims=("symmetric-dynamics",)),
         Step(sympy.Eq(sympy.Symbol("x_s"), x_s),
              "On x = y all students coincide (θ_ss = 0) and θ_x = θ_y = arccos(1/√K).",
              claims=("symmetric-fixed-points",)),
         Step(sympy.Eq(sympy.Symbol("lambda"), eigen_stated),
-             "Replace the vanishing angle by t; ∂_t F = 0 there, so the Jacobian is that of F(x, y, 0).",
+             "Replace the vanishing angle by t; ∂_t F = 0 there, so the Jacobian is that of "
+             "F(x, y, 0).",
              claims=("symmetric-jacobian",)),
     )
     return Derivation(
