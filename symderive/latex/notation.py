@@ -125,7 +125,7 @@ class Gradient(sympy.Function):
 
     def _latex(self, printer: LatexPrinter) -> str:
         expression, variable = self.args
-        return r"\nabla_{%s} %s" % (printer._print(variable), printer._print(expression))
+        return rf"\nabla_{{{printer._print(variable)}}} {printer._print(expression)}"
 
 
 class Dot(sympy.Function):
@@ -135,7 +135,7 @@ class Dot(sympy.Function):
 
     def _latex(self, printer: LatexPrinter) -> str:
         left, right = self.args
-        return r"%s^{\top} %s" % (printer._print(left), printer._print(right))
+        return rf"{printer._print(left)}^{{\top}} {printer._print(right)}"
 
 
 class Norm(sympy.Function):

@@ -55,7 +55,7 @@ class Compiled:
 
     def label_page(self, label: str) -> int:
         """The page a \\label was placed on (from the .aux file)."""
-        found = re.search(r"\\newlabel\{%s\}\{\{[^{}]*\}\{(\d+)\}" % re.escape(label), self.aux)
+        found = re.search(r"\\newlabel\{" + re.escape(label) + r"\}\{\{[^{}]*\}\{(\d+)\}", self.aux)
         if not found:
             raise LatexError(f"label {label!r} is not in the .aux file")
         return int(found.group(1))
@@ -101,7 +101,9 @@ def compile_outputs(outputs: Mapping[str, bytes]) -> Compiled:
                 target.write_bytes(content)
         if not (work / "appendix.tex").is_file():
             raise LatexError(f"the outputs hold no {prefix}appendix.tex")
-        for run in range(1, MAX_RUNS + 1):
+        runs = 0
+        while runs < MAX_RUNS:
+            runs += 1
             process = subprocess.run(
                 [executable, "-interaction=nonstopmode", "-halt-on-error", "-no-shell-escape",
                  "appendix.tex"],
@@ -115,7 +117,7 @@ def compile_outputs(outputs: Mapping[str, bytes]) -> Compiled:
             if not _RERUN.search(log):
                 break
         return Compiled(pdf=(work / "appendix.pdf").read_bytes(), log=log,
-                        aux=(work / "appendix.aux").read_text(encoding="latin-1"), runs=run)
+                        aux=(work / "appendix.aux").read_text(encoding="latin-1"), runs=runs)
 
 
 def write_pdf(root: Path, outputs: Mapping[str, bytes]) -> Compiled:

@@ -69,7 +69,7 @@ def _safe(piece: str) -> str:
     known = all(command in _COMMANDS for command in re.findall(r"\\([A-Za-z]+)", piece))
     if depth == 0 and known and _SAFE_NAME.fullmatch(piece):
         return piece
-    return r"\text{%s}" % escape(piece)
+    return rf"\text{{{escape(piece)}}}"
 
 
 def _base_and_star(base: str) -> tuple[str, bool]:
@@ -90,20 +90,20 @@ class MathPrinter(LatexPrinter):
         name = _safe(translate(name))
         supers, subs = [_safe(piece) for piece in supers], [_safe(piece) for piece in subs]
         if style == "bold":
-            name = (r"\boldsymbol{%s}" if name.startswith("\\") else r"\mathbf{%s}") % name
+            name = rf"\boldsymbol{{{name}}}" if name.startswith("\\") else rf"\mathbf{{{name}}}"
         if star:
             supers = ["*", *supers]
         if supers:
-            name += "^{%s}" % ",".join(supers)
+            name += f"^{{{','.join(supers)}}}"
         if subs:
-            name += "_{%s}" % ",".join(subs)
+            name += f"_{{{','.join(subs)}}}"
         return name
 
     def _print_Symbol(self, expr: sympy.Symbol, style: str = "plain") -> str:
         norm = _NORM_NAME.match(expr.name)
         if norm:
             vector = self._deal_with_super_sub(norm.group(1) + (norm.group(2) or ""), style="bold")
-            return r"\|%s\|" % vector
+            return rf"\|{vector}\|"
         return self._deal_with_super_sub(expr.name, style=style)
 
     def _print_Pow(self, expr: sympy.Pow) -> str:
@@ -115,8 +115,8 @@ class MathPrinter(LatexPrinter):
         return super()._print_Pow(expr)
 
     def _print_Heaviside(self, expr: sympy.Heaviside, exp: str | None = None) -> str:
-        tex = r"\mathbf{1}" + brackets(r"%s > 0" % self._print(expr.args[0]), "[", "]")
-        return tex if exp is None else r"%s^{%s}" % (tex, exp)
+        tex = r"\mathbf{1}" + brackets(f"{self._print(expr.args[0])} > 0", "[", "]")
+        return tex if exp is None else f"{tex}^{{{exp}}}"
 
     def ordered_terms(self, expr: sympy.Add | Terms) -> list[sympy.Expr]:
         """The terms of a :class:`Terms` as written; of a sum, positive ones first (a stable
@@ -134,7 +134,7 @@ class MathPrinter(LatexPrinter):
             magnitude = -term if sign == "-" else term
             tex = self._print(magnitude)
             if self._needs_add_brackets(magnitude):
-                tex = r"\left(%s\right)" % tex
+                tex = rf"\left({tex}\right)"
             pieces.append((sign, tex))
         return pieces
 
@@ -148,16 +148,16 @@ class MathPrinter(LatexPrinter):
     def _print_Function(self, expr: sympy.Function, exp: str | None = None) -> str:
         """sin θ without brackets when the argument is a single symbol; otherwise SymPy's form."""
         if isinstance(expr, TrigonometricFunction) and isinstance(expr.args[0], sympy.Symbol):
-            name = r"\%s" % type(expr).__name__
+            name = rf"\{type(expr).__name__}"
             power = "" if exp is None else f"^{{{exp}}}"
             return f"{name}{power} {self._print(expr.args[0])}"
         return super()._print_Function(expr, exp)
 
     def _print_MatrixBase(self, expr: sympy.MatrixBase) -> str:
         """A matrix in parentheses with its entries in display style (fractions stay readable)."""
-        rows = [" & ".join(r"\displaystyle %s" % self._print(entry) for entry in row)
+        rows = [" & ".join(rf"\displaystyle {self._print(entry)}" for entry in row)
                 for row in expr.tolist()]
-        return r"\begin{pmatrix}%s\end{pmatrix}" % r" \\[1ex] ".join(rows)
+        return r"\begin{pmatrix}" + r" \\[1ex] ".join(rows) + r"\end{pmatrix}"
 
     _print_ImmutableDenseMatrix = _print_MatrixBase
     _print_MutableDenseMatrix = _print_MatrixBase
@@ -171,7 +171,7 @@ class MathPrinter(LatexPrinter):
                 and rest.has(sympy.Sum, Expectation)):
             sign = "- " if coefficient < 0 else ""
             fraction = abs(coefficient)
-            return sign + r"\frac{%d}{%d} %s" % (fraction.p, fraction.q, self._print(rest))
+            return sign + rf"\frac{{{fraction.p}}}{{{fraction.q}}} {self._print(rest)}"
         scalars, vectors = _split_vectors(expr)
         scalar = sympy.Mul(*scalars)
         if not vectors and not any(isinstance(f, Dot) for f in sympy.Mul.make_args(scalar)):
@@ -180,7 +180,7 @@ class MathPrinter(LatexPrinter):
         vectors_tex = " ".join(self._print(v) for v in vectors)
         numerator, denominator = magnitude.as_numer_denom()
         if vectors and numerator == 1 and denominator != 1:
-            return sign + r"\frac{%s}{%s}" % (vectors_tex, self._print(denominator))
+            return sign + rf"\frac{{{vectors_tex}}}{{{self._print(denominator)}}}"
         if magnitude == 1:
             return sign + vectors_tex
         scalar_tex = self._scalar_latex(magnitude, alone=not vectors)
@@ -234,8 +234,8 @@ def to_latex(expr: sympy.Basic) -> str:
 
 
 #: Commands that print no glyph of their own (sizing, spacing, fonts wrap their argument).
-_INVISIBLE = frozenset("left right big Big bigg Bigg mathrm mathbf mathit mathsf mathcal boldsymbol "
-                       "operatorname displaystyle textstyle".split())
+_INVISIBLE = frozenset("left right big Big bigg Bigg mathrm mathbf mathit mathsf mathcal "
+                       "boldsymbol operatorname displaystyle textstyle".split())
 
 
 def _command_glyphs(match: re.Match) -> str:
@@ -246,7 +246,8 @@ def _command_glyphs(match: re.Match) -> str:
         return ""
     if name == "quad" or name == "qquad":
         return "xx" if name == "quad" else "xxxx"
-    if name in {"sin", "cos", "tan", "exp", "log", "ln", "arccos", "arcsin", "arctan", "det", "sgn"}:
+    if name in {"sin", "cos", "tan", "exp", "log", "ln", "arccos", "arcsin", "arctan", "det",
+                "sgn"}:
         return "x" * len(name)
     return "x"
 

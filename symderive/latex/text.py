@@ -77,14 +77,14 @@ def _character(char: str) -> str:
     if char in _SPECIAL:
         return _SPECIAL[char]
     if char in _MATH:
-        return r"\ensuremath{%s}" % _MATH[char]
+        return rf"\ensuremath{{{_MATH[char]}}}"
     if char in _TEXT:
         return _TEXT[char]
     if " " <= char <= "~":
         return char
     if unicodedata.category(char).startswith(("C", "Z")):
         return " "
-    return r"\textsf{[U+%04X]}" % ord(char)
+    return rf"\textsf{{[U+{ord(char):04X}]}}"
 
 
 _GREEK_LETTERS = "".join(char for char in _MATH if unicodedata.category(char) in ("Ll", "Lu")
@@ -112,9 +112,9 @@ def escape(text: str) -> str:
         mark, script = (underscore, subscript) if underscore else (caret, superscript)
         name = _MATH.get(base, base) + ("^{*}" if star else "")
         if star and caret:
-            name = "{%s}" % name
+            name = f"{{{name}}}"
         pieces.append(_plain(text[start:match.start()]))
-        pieces.append(r"\ensuremath{%s%s{%s}}" % (name, mark, script.strip("{}")))
+        pieces.append(rf"\ensuremath{{{name}{mark}{{{script.strip('{}')}}}}}")
         start = match.end()
     pieces.append(_plain(text[start:]))
     return "".join(pieces)
