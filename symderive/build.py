@@ -20,8 +20,8 @@ from symderive.project import project_root
 Emitter = Callable[[Mapping[str, DerivationResult]], Outputs]
 
 #: Every emitter of the build, in order; each returns {relative path: bytes}.
-EMITTERS: tuple[Emitter, ...] = (verification.emit, terms.emit, kernels.emit, second_order_terms.emit,
-                                 latex_document.emit)
+EMITTERS: tuple[Emitter, ...] = (verification.emit, terms.emit, kernels.emit,
+                                 second_order_terms.emit, latex_document.emit)
 
 
 def derive_all(

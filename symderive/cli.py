@@ -43,7 +43,8 @@ def _claim_table(results: Mapping[str, DerivationResult]) -> str:
             seconds = sum(r.seconds for r in claim.records)
             rows.append((claim.id, claim.status, methods, f"{worst:.1e}", f"{seconds:.2f}"))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)) for row in rows)
+    return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True))
+                     for row in rows)
 
 
 def _progress(result: DerivationResult, from_cache: bool) -> None:
@@ -56,7 +57,8 @@ def _derive(args: argparse.Namespace) -> dict[str, DerivationResult]:
 
 
 def _failed_claims(results: Mapping[str, DerivationResult]) -> list[str]:
-    return [claim.id for result in results.values() for claim in result.claims if not claim.verified]
+    return [claim.id for result in results.values() for claim in result.claims
+            if not claim.verified]
 
 
 def command_build(args: argparse.Namespace) -> int:
@@ -94,7 +96,8 @@ def command_check(args: argparse.Namespace) -> int:
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="symderive",
-        description="Derive and verify Tian (2017)'s population gradient; emit kernels and reports.",
+        description=("Derive and verify Tian (2017)'s population gradient; emit kernels and "
+                     "reports."),
     )
     top.add_argument("--root", type=Path, default=None,
                      help="project checkout to write into (default: the one holding derivations/)")

@@ -1,11 +1,12 @@
 """Critical points and symmetric dynamics (Tian 2017, Sections 5 and 6), NumPy runtime.
 
-Weights are (K, d) arrays whose rows are hidden units (the paper stacks columns).  What the functions
-return is derived and verified in derivations/normal_equations_matrix.py, separable_l.py and
-symmetric_dynamics.py:
+Weights are (K, d) arrays whose rows are hidden units (the paper stacks columns).  What the
+functions return is derived and verified in derivations/normal_equations_matrix.py, separable_l.py
+and symmetric_dynamics.py:
 
 * normal equations (paper's normalization, no 1/(2π)): 2π e_j′·∇_{w_j}J = (M‖w‖ − M*‖w*‖)_{(j, j′)},
-  M[(j, j′), k] = (π − θ_jk) cos∠(u_k, e_j′) + sin θ_jk cos∠(e_j, e_j′), rows (1, 1), (1, 2), ..., (K, K);
+  M[(j, j′), k] = (π − θ_jk) cos∠(u_k, e_j′) + sin θ_jk cos∠(e_j, e_j′),
+  rows (1, 1), (1, 2), ..., (K, K);
 * L = M*_off − M_off M_r⁻¹ M*_r (rows (j, j) form M_r), for K = 2 students e_1 = (1, 0),
   e_2 = (cos α, sin α) and one unit teacher (cos β, sin β): (L_12, L_21);
 * the symmetric family w_j = x e_j + y Σ_{k≠j} e_k with W* = I_K: the saddle (x_s, x_s),
@@ -48,9 +49,11 @@ def normal_equation_matrices(W, W_star) -> tuple[np.ndarray, np.ndarray]:
     student = as_float_array(W, "W", 2)
     teacher = as_float_array(W_star, "W_star", 2)
     if student.ndim != 2 or teacher.ndim != 2:
-        raise ValueError(f"W and W_star must be 2-D (K, d) arrays, got {student.shape}, {teacher.shape}")
+        raise ValueError(f"W and W_star must be 2-D (K, d) arrays, got {student.shape}, "
+                         f"{teacher.shape}")
     if student.shape[1] != teacher.shape[1]:
-        raise ValueError(f"W and W_star must have the same d: {student.shape[1]} != {teacher.shape[1]}")
+        raise ValueError(f"W and W_star must have the same d: {student.shape[1]} != "
+                         f"{teacher.shape[1]}")
     e = _directions(student, "W")
     K = e.shape[0]
     cos_e = e @ e.T  # (j, j′)
@@ -66,8 +69,8 @@ def normal_equation_matrices(W, W_star) -> tuple[np.ndarray, np.ndarray]:
 def two_relu_L(alpha, beta) -> tuple[np.ndarray, np.ndarray]:
     """(L_12, L_21) for students e_1 = (1, 0), e_2 = (cos α, sin α) and the teacher (cos β, sin β).
 
-    alpha and beta broadcast (radians, any real value).  M_r is singular exactly when the students are
-    parallel (α ≡ 0 mod 2π); a ValueError is raised there (and where det M_r/π² < 1e-12, i.e.
+    alpha and beta broadcast (radians, any real value).  M_r is singular exactly when the students
+    are parallel (α ≡ 0 mod 2π); a ValueError is raised there (and where det M_r/π² < 1e-12, i.e.
     |α mod 2π| ≲ 1e-6, where L is not numerically meaningful).  The sign of L_12 over a grid of
     (α, β) is the paper's sign map: ``np.sign(two_relu_L(A[:, None], B[None, :])[0])``.
     """

@@ -18,5 +18,6 @@ CENSUS_RECORD = RESULTS_FOLDER / "spurious" / "spurious.json"
 
 
 def project_root() -> Path:
-    """The checkout that holds derivations/ and generated/ (the parent of the derivations package)."""
+    """The checkout that holds derivations/ and generated/ (the parent of the derivations
+    package)."""
     return Path(derivations.__file__).resolve().parent.parent

@@ -1,4 +1,5 @@
-"""Input validation for the runtime API: every bad input gets a ValueError that names the problem."""
+"""Input validation for the runtime API: every bad input gets a ValueError that names the
+problem."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ def as_float_array(value, name: str, min_ndim: int, finite: bool = True) -> np.n
     except (TypeError, ValueError) as error:
         raise ValueError(f"{name} must be an array of real numbers ({error})") from None
     if array.ndim < min_ndim:
-        raise ValueError(f"{name} must have at least {min_ndim} dimensions, got shape {array.shape}")
+        raise ValueError(f"{name} must have at least {min_ndim} dimensions, "
+                         f"got shape {array.shape}")
     if array.size == 0 or 0 in array.shape[-min_ndim:]:
         raise ValueError(f"{name} is empty (shape {array.shape})")
     if finite:

@@ -1,9 +1,10 @@
-"""The generated kernels: C and NumPy population loss/gradient, rendered by symderive.kernels.codegen.
+"""The generated kernels: C and NumPy population loss/gradient, rendered by
+symderive.kernels.codegen.
 
-The user-facing copies live in generated/kernels/<backend>/.  The runtime needs the same files inside
-the installed package (generated/ is not part of it), so they are also written, byte-identical, to
-symderive/_generated/: population.c is what the C backend compiles at first use, and
-population_kernel.py is what the NumPy backend imports.
+The user-facing copies live in generated/kernels/<backend>/.  The runtime needs the same files
+inside the installed package (generated/ is not part of it), so they are also written,
+byte-identical, to symderive/_generated/: population.c is what the C backend compiles at first use,
+and population_kernel.py is what the NumPy backend imports.
 """
 
 from __future__ import annotations

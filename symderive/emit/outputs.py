@@ -26,11 +26,13 @@ def _default_file_mode() -> int:
 def write_atomically(path: Path, content: bytes) -> None:
     """Write content to path through a temporary file renamed into place (never half a file)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.",
+                                             suffix=".tmp")
     try:
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(content)
-        os.chmod(temporary, _default_file_mode())  # mkstemp creates files readable by the owner only
+        # mkstemp creates files readable by the owner only
+        os.chmod(temporary, _default_file_mode())
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
@@ -50,7 +52,8 @@ def write_outputs(root: Path, outputs: Outputs) -> list[Path]:
 
 
 def stale_outputs(root: Path, outputs: Outputs) -> dict[str, str]:
-    """For each output that differs from the file below root: a readable unified diff (or a note)."""
+    """For each output that differs from the file below root: a readable unified diff (or a
+    note)."""
     problems = {}
     for relative, content in sorted(outputs.items()):
         path = root / relative

@@ -1,17 +1,19 @@
 """The pair terms of the loss, gradient and Hessian, printed once for every arithmetic.
 
 Each generated function takes ``(theta, cos_theta, sin_theta, pi)`` and uses only +, −, ×, / and
-integer powers, so the same code evaluates NumPy arrays (the runtime Hessian), mpmath numbers (Newton
-refinement to many digits) and mpmath.iv intervals (certificates: an interval extension encloses the
-range of the term over the inputs' intervals).  The formulas come from the derivations:
+integer powers, so the same code evaluates NumPy arrays (the runtime Hessian), mpmath numbers
+(Newton refinement to many digits) and mpmath.iv intervals (certificates: an interval extension
+encloses the range of the term over the inputs' intervals).  The formulas come from the derivations:
 
 * ``kernel_angular``: k(a, b)/(‖a‖‖b‖) (arccos_kernel);
-* ``gating_u_coefficient``, ``gating_e_coefficient``: c_u and c_e/‖u‖ of Theorem 1 (expected_gating);
+* ``gating_u_coefficient``, ``gating_e_coefficient``: c_u and c_e/‖u‖ of Theorem 1
+  (expected_gating);
 * ``hessian_cross_<basis>``: the coefficients of C = ∂G/∂b in the basis I, e eᵀ, e nᵀ, n eᵀ, n nᵀ;
 * ``hessian_self_<basis>``: those of S = ∂G/∂a divided by ‖b‖/‖a‖ (derivation hessian).
 
-The Hessian terms are also printed as C (templates/c/hessian.c.j2) into generated/kernels/c/hessian.c
-and, byte-identical, symderive/_generated/hessian.c, which the runtime's C backend compiles.
+The Hessian terms are also printed as C (templates/c/hessian.c.j2) into
+generated/kernels/c/hessian.c and, byte-identical, symderive/_generated/hessian.c, which the
+runtime's C backend compiles.
 """
 
 from __future__ import annotations
@@ -41,13 +43,16 @@ arrays, mpmath numbers or mpmath.iv intervals.
 '''
 
 
-def second_order_terms(results: Mapping[str, DerivationResult]) -> dict[str, tuple[sympy.Expr, str]]:
+def second_order_terms(
+    results: Mapping[str, DerivationResult],
+) -> dict[str, tuple[sympy.Expr, str]]:
     """name -> (expression in theta, cos_theta, sin_theta, pi; docstring)."""
     terms = dict(pairwise_terms(results))
     hessian = results["hessian"].exports
     trig = {sympy.sin(2 * THETA): 2 * SIN * COS, sympy.sin(THETA): SIN, sympy.cos(THETA): COS}
     norms = {s.name: s for s in hessian["hessian_self_identity"].free_symbols}
-    basis = [name.removeprefix("hessian_cross_") for name in hessian if name.startswith("hessian_cross_")]
+    basis = [name.removeprefix("hessian_cross_") for name in hessian
+             if name.startswith("hessian_cross_")]
     for name in basis:
         terms[f"hessian_cross_{name}"] = (
             hessian[f"hessian_cross_{name}"].subs(trig),
@@ -55,7 +60,8 @@ def second_order_terms(results: Mapping[str, DerivationResult]) -> dict[str, tup
         )
     for name in basis:
         terms[f"hessian_self_{name}"] = (
-            sympy.simplify(hessian[f"hessian_self_{name}"] * norms["n_a"] / norms["n_b"]).subs(trig),
+            sympy.simplify(hessian[f"hessian_self_{name}"] * norms["n_a"] / norms["n_b"])
+            .subs(trig),
             f"coefficient of the basis term {name} in S = dG(a, b)/da, divided by |b|/|a|.",
         )
     return terms

@@ -6,16 +6,16 @@ different routes.  :func:`reduce_modulo_radicals` decides such identities algebr
 
 1. every square-root power R^(p/2) becomes s^p for a fresh symbol s with the relation s² = R
    (innermost radicals first; equal radicands, compared after ``cancel``, share one symbol);
-2. every inverse trigonometric function acos(z), atan2(y, x), ... becomes a fresh symbol t, and so does
-   every constant such as π and every other function application (|x|, sin x, ...) or non-integer
-   power (no relation: they are treated as independent, so an identity proved for a generic t holds in
-   particular for the true value);
-3. the result is put over a common denominator and its numerator reduced modulo a Gröbner basis of the
-   relations (each relation with its denominators cleared).
+2. every inverse trigonometric function acos(z), atan2(y, x), ... becomes a fresh symbol t, and so
+   does every constant such as π and every other function application (|x|, sin x, ...) or
+   non-integer power (no relation: they are treated as independent, so an identity proved for a
+   generic t holds in particular for the true value);
+3. the result is put over a common denominator and its numerator reduced modulo a Gröbner basis of
+   the relations (each relation with its denominators cleared).
 
-A zero remainder proves the identity wherever the denominators do not vanish and the radicals are the
-chosen roots (sound: membership in the ideal implies vanishing on the variety).  A non-zero remainder
-only means "not proved"; the returned expression is then non-zero and the check fails.
+A zero remainder proves the identity wherever the denominators do not vanish and the radicals are
+the chosen roots (sound: membership in the ideal implies vanishing on the variety).  A non-zero
+remainder only means "not proved"; the returned expression is then non-zero and the check fails.
 """
 
 from __future__ import annotations
@@ -53,7 +53,8 @@ class _RadicalRewriter:
             self.angles[key] = sympy.Dummy(f"t{len(self.angles)}", real=True)
         return self.angles[key]
 
-    def _radical_symbol(self, original_base: sympy.Expr, rewritten_base: sympy.Expr) -> sympy.Symbol:
+    def _radical_symbol(self, original_base: sympy.Expr,
+                        rewritten_base: sympy.Expr) -> sympy.Symbol:
         key = sympy.cancel(original_base)
         if key not in self.radicals:
             symbol = sympy.Dummy(f"s{len(self.radicals)}", positive=True)

@@ -2,8 +2,8 @@
 
 Each checker compares two things obtained independently and returns a :class:`CheckRecord`:
 
-* :class:`SymbolicCheck`: SymPy reduces ``derived − stated`` to zero (after an optional reduction, for
-  example modulo the algebraic relations of radicals, see :mod:`symderive.algebra`);
+* :class:`SymbolicCheck`: SymPy reduces ``derived − stated`` to zero (after an optional reduction,
+  for example modulo the algebraic relations of radicals, see :mod:`symderive.algebra`);
 * :class:`QuadratureCheck`: the *defining* integral, evaluated by mpmath quadrature at ≥ 30 digits,
   against the closed form at seeded random points;
 * :class:`MonteCarloCheck`: a sample mean (fixed seed) within a number of standard errors of the
@@ -68,8 +68,9 @@ def _relative_error(value: Vector, reference: Vector, scale=None) -> float:
 class SymbolicCheck:
     """Proves ``derived == stated`` by reducing their difference to zero.
 
-    ``reduce`` maps the difference to a canonical form that is zero when the identity holds (default:
-    ``sympy.simplify``); it must be sound, i.e. never turn a non-zero expression into zero.
+    ``reduce`` maps the difference to a canonical form that is zero when the identity holds
+    (default: ``sympy.simplify``); it must be sound, i.e. never turn a non-zero expression into
+    zero.
     """
 
     derived: sympy.Basic
@@ -99,11 +100,12 @@ class SymbolicCheck:
 class QuadratureCheck:
     """The defining integral by mpmath quadrature against the closed form, at ``dps`` digits.
 
-    ``defining(point)`` and ``closed_form(point)`` each return the value (a sequence of numbers) at one
-    point; ``points`` are the seeded random points.  The error is the ∞-norm error divided by
-    ``scale(point)``, the natural size of the integrand (for example ‖a‖‖b‖ for the kernel), or by the
-    ∞-norm of the closed form when no scale is given.  A natural scale keeps the measure meaningful
-    where the integral itself vanishes to high order (θ → π), and ``scale_name`` says which it is.
+    ``defining(point)`` and ``closed_form(point)`` each return the value (a sequence of numbers) at
+    one point; ``points`` are the seeded random points.  The error is the ∞-norm error divided by
+    ``scale(point)``, the natural size of the integrand (for example ‖a‖‖b‖ for the kernel), or by
+    the ∞-norm of the closed form when no scale is given.  A natural scale keeps the measure
+    meaningful where the integral itself vanishes to high order (θ → π), and ``scale_name`` says
+    which it is.
     """
 
     defining: Callable[[dict], Vector]
@@ -125,18 +127,19 @@ class QuadratureCheck:
                 for point in self.points
             ]
         return measured_record(self.method, len(self.points), errors, self.tolerance,
-                               f"relative to {self.scale_name}", f"{self.detail} ({self.dps} digits)",
-                               start)
+                               f"relative to {self.scale_name}",
+                               f"{self.detail} ({self.dps} digits)", start)
 
 
 @dataclass(frozen=True)
 class FiniteDifferenceCheck:
-    """A gradient claim against central differences of a scalar function, in mpmath at ``dps`` digits.
+    """A gradient claim against central differences of a scalar function, in mpmath at ``dps``
+    digits.
 
     ``function(point, coordinates)`` evaluates the scalar at a flat list of coordinates,
-    ``gradient(point)`` is the claimed gradient, ``coordinates(point)`` the expansion point.  With step
-    h the central difference has error O(h²); h = 10^(−dps/3) keeps both it and rounding below the
-    tolerance.
+    ``gradient(point)`` is the claimed gradient, ``coordinates(point)`` the expansion point.  With
+    step h the central difference has error O(h²); h = 10^(−dps/3) keeps both it and rounding below
+    the tolerance.
     """
 
     function: Callable[[dict, list], mpmath.mpf]
@@ -172,8 +175,9 @@ class FiniteDifferenceCheck:
 class MonteCarloCheck:
     """Sample means of the integrand against the closed form, within ``tolerance`` standard errors.
 
-    ``cases`` is a sequence of (sampler, exact): ``sampler(rng, n)`` returns n samples of the integrand
-    as an (n, m) array, ``exact`` the m closed-form values.  The error is the worst |z|-score.
+    ``cases`` is a sequence of (sampler, exact): ``sampler(rng, n)`` returns n samples of the
+    integrand as an (n, m) array, ``exact`` the m closed-form values.  The error is the worst
+    |z|-score.
     """
 
     cases: Sequence[tuple[Callable[[np.random.Generator, int], np.ndarray], Sequence[float]]]
@@ -191,7 +195,8 @@ class MonteCarloCheck:
         for sampler, exact in self.cases:
             total = total_sq = 0.0
             for begin in range(0, self.samples, self.chunk):
-                values = np.asarray(sampler(rng, min(self.chunk, self.samples - begin)), dtype=float)
+                values = np.asarray(sampler(rng, min(self.chunk, self.samples - begin)),
+                                    dtype=float)
                 values = values.reshape(values.shape[0], -1)
                 total = total + values.sum(axis=0)
                 total_sq = total_sq + (values**2).sum(axis=0)
@@ -215,16 +220,17 @@ class MonteCarloCheck:
 
 @dataclass(frozen=True)
 class IntervalCheck:
-    """Certifies a strict inequality ``sign · f > 0`` over a union of boxes with mpmath interval arithmetic.
+    """Certifies a strict inequality ``sign · f > 0`` over a union of boxes with mpmath interval
+    arithmetic.
 
-    ``function(*intervals)`` evaluates f on ``mpmath.iv`` intervals (one per variable) and returns an
-    interval enclosing f over that box.  Each box of ``boxes`` (a sequence of (lo, hi) per variable,
-    numbers or strings) is cut into ``subdivisions`` equal cells per axis; a cell is certified when the
-    enclosure has the required strict sign, otherwise it is bisected along every axis, up to ``refine``
-    times.  Interval arithmetic is rigorous (outward rounding), so a passing check is a proof over the
-    boxes as represented at ``dps`` digits (an end point such as π is rounded once), provided
-    ``function`` returns a true enclosure (only interval operations and exact constants inside);
-    ``max_error`` is the number of cells that could not be certified.
+    ``function(*intervals)`` evaluates f on ``mpmath.iv`` intervals (one per variable) and returns
+    an interval enclosing f over that box.  Each box of ``boxes`` (a sequence of (lo, hi) per
+    variable, numbers or strings) is cut into ``subdivisions`` equal cells per axis; a cell is
+    certified when the enclosure has the required strict sign, otherwise it is bisected along every
+    axis, up to ``refine`` times.  Interval arithmetic is rigorous (outward rounding), so a passing
+    check is a proof over the boxes as represented at ``dps`` digits (an end point such as π is
+    rounded once), provided ``function`` returns a true enclosure (only interval operations and
+    exact constants inside); ``max_error`` is the number of cells that could not be certified.
     """
 
     function: Callable[..., object]
@@ -268,7 +274,8 @@ class IntervalCheck:
                         for lo, hi in box
                     ]
                     for index in np.ndindex(*(self.subdivisions,) * len(box)):
-                        cell = [(edges[axis][i], edges[axis][i + 1]) for axis, i in enumerate(index)]
+                        cell = [(edges[axis][i], edges[axis][i + 1])
+                                for axis, i in enumerate(index)]
                         self._certify(cell, 0, tally)
         finally:
             iv.dps = saved
@@ -280,8 +287,9 @@ class IntervalCheck:
             max_error=float(tally["failed"]),
             tolerance=0.0,
             error_unit="cells not certified",
-            detail=(f"{self.detail}: f {relation} on {len(self.boxes)} box(es), {self.subdivisions} "
-                    f"cells per axis, up to {self.refine} bisections; smallest certified margin {margin}"),
+            detail=(f"{self.detail}: f {relation} on {len(self.boxes)} box(es), "
+                    f"{self.subdivisions} cells per axis, up to {self.refine} bisections; "
+                    f"smallest certified margin {margin}"),
             passed=tally["failed"] == 0,
             seconds=time.perf_counter() - start,
         )

@@ -3,8 +3,8 @@
 Nothing here knows an arc, a closed form or a radial moment: the integrand is evaluated as written
 (ReLUs, indicators) at sample or quadrature points.
 
-Quadrature: for an integrand f on R² that is positively homogeneous of degree m (f(r·u) = r^m f(u) for
-r > 0, true of every product of ReLUs, indicators and linear forms), polar coordinates separate
+Quadrature: for an integrand f on R² that is positively homogeneous of degree m (f(r·u) = r^m f(u)
+for r > 0, true of every product of ReLUs, indicators and linear forms), polar coordinates separate
 
     E[f(x)] = (1/2π) ∫_0^{2π} f(cos φ, sin φ) dφ · ∫_0^∞ r^{m+1} e^{-r²/2} dr,
 

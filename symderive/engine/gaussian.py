@@ -6,15 +6,16 @@ We need expectations of the form
 
 with all vectors v_k, u_i in one plane P.  Write x = x_P + x_⊥.  The component x_⊥ is independent of
 x_P and never enters the integrand, so only x_P ~ N(0, I_2) matters (this is the reduction of Tian's
-Theorem 1 proof: "only the plane of e and w matters").  In polar coordinates x_P = r(cos φ, sin φ) with
-density e^{-r²/2} r dr dφ / (2π), every linear form is v·x = ‖v‖ r cos(φ − α_v) and every indicator
-depends on φ alone: 1[u·x > 0] = 1[cos(φ − α_u) > 0], the arc (α_u − π/2, α_u + π/2).  Hence
+Theorem 1 proof: "only the plane of e and w matters").  In polar coordinates x_P = r(cos φ, sin φ)
+with density e^{-r²/2} r dr dφ / (2π), every linear form is v·x = ‖v‖ r cos(φ − α_v) and every
+indicator depends on φ alone: 1[u·x > 0] = 1[cos(φ − α_u) > 0], the arc (α_u − π/2, α_u + π/2).
+Hence
 
     E = (1/2π) · R_m · ∫_{arcs} Π_k ‖v_k‖ cos(φ − α_k) dφ,   R_m = ∫_0^∞ r^{m+1} e^{-r²/2} dr.
 
 The arcs are intersected symbolically: their end points are linear in the angle symbols, and every
-comparison is decided exactly over the box of angles the caller declares (an :class:`AngleDomain`).  A
-comparison that is not decided over the whole box raises :class:`UndecidedComparison` instead of
+comparison is decided exactly over the box of angles the caller declares (an :class:`AngleDomain`).
+A comparison that is not decided over the whole box raises :class:`UndecidedComparison` instead of
 guessing; the caller then splits the domain.
 
 SymPy's own ``sympy.stats`` cannot do these expectations (it times out or factors P(A ∧ B) as
@@ -39,7 +40,8 @@ class UndecidedComparison(ValueError):
 
 @dataclass(frozen=True)
 class PlaneVector:
-    """A vector of the plane P given by its norm and its polar angle (measured from the first axis)."""
+    """A vector of the plane P given by its norm and its polar angle (measured from the first
+    axis)."""
 
     norm: sympy.Expr
     angle: sympy.Expr
@@ -47,7 +49,8 @@ class PlaneVector:
 
 @dataclass(frozen=True)
 class AngleDomain:
-    """A box of angle values: each symbol lies in a closed interval [lo, hi] (numbers or π-multiples).
+    """A box of angle values: each symbol lies in a closed interval [lo, hi]
+    (numbers or π-multiples).
 
     Used to decide the sign of expressions that are linear in these symbols.  For a linear form the
     minimum and maximum over a box are attained at the corners, so the decision is exact.
@@ -61,7 +64,8 @@ class AngleDomain:
         symbols = [s for s in expr.free_symbols if s in self.bounds]
         unknown = expr.free_symbols - set(symbols)
         if unknown:
-            raise UndecidedComparison(f"{expr} involves {sorted(map(str, unknown))}, not in the domain")
+            raise UndecidedComparison(
+                f"{expr} involves {sorted(map(str, unknown))}, not in the domain")
         poly = sympy.Poly(expr, *symbols) if symbols else None
         if poly is not None and poly.total_degree() > 1:
             raise UndecidedComparison(f"{expr} is not linear in the angle symbols")
@@ -95,9 +99,9 @@ def arc_intersection(
 ) -> tuple[sympy.Expr, sympy.Expr] | None:
     """The arc on which every gate is open, or None when it is empty (up to a null set).
 
-    Arcs are taken as intervals of the real line [α − π/2, α + π/2].  This is exact on the circle when
-    all gate directions lie within an angular range of at most π (checked here): two such arcs could
-    only also meet "around the back" if their centres were more than π apart.
+    Arcs are taken as intervals of the real line [α − π/2, α + π/2].  This is exact on the circle
+    when all gate directions lie within an angular range of at most π (checked here): two such arcs
+    could only also meet "around the back" if their centres were more than π apart.
     """
     if not gates:
         return sympy.Integer(0), 2 * pi
@@ -118,13 +122,15 @@ def arc_intersection(
 
 def radial_moment(degree: int) -> sympy.Expr:
     """R_m = ∫_0^∞ r^{m+1} e^{-r²/2} dr: the radial factor of a degree-m integrand in polar form."""
-    return sympy.integrate(RADIUS ** (degree + 1) * sympy.exp(-(RADIUS**2) / 2), (RADIUS, 0, sympy.oo))
+    return sympy.integrate(RADIUS ** (degree + 1) * sympy.exp(-(RADIUS**2) / 2),
+                           (RADIUS, 0, sympy.oo))
 
 
 def gated_expectation(
     linear_forms: Sequence[PlaneVector], gates: Sequence[PlaneVector], domain: AngleDomain
 ) -> sympy.Expr:
-    """E[Π_k (v_k·x) · Π_i 1[u_i·x > 0]] for x ~ N(0, I_d), all vectors in one plane (see module doc)."""
+    """E[Π_k (v_k·x) · Π_i 1[u_i·x > 0]] for x ~ N(0, I_d), all vectors in one plane
+    (see module doc)."""
     arc = arc_intersection(gates, domain)
     if arc is None:
         return sympy.Integer(0)
@@ -142,7 +148,8 @@ def gated_vector_expectation(
     """E[x · Π_k (v_k·x) · Π_i 1[u_i·x > 0]] as its two coordinates in the plane.
 
     The coordinate along a unit vector c is E[(c·x) · ...], a scalar expectation of one more linear
-    form; the component orthogonal to P vanishes because x_⊥ has mean zero and is independent of x_P.
+    form; the component orthogonal to P vanishes because x_⊥ has mean zero and is independent of
+    x_P.
     """
     axes = (PlaneVector(sympy.Integer(1), sympy.Integer(0)), PlaneVector(sympy.Integer(1), pi / 2))
     return sympy.Matrix(

@@ -1,8 +1,9 @@
 """The data model of a derivation: steps, claims and the records of their checks.
 
-A :class:`Derivation` is the paper, as code: an ordered list of :class:`Step` (a SymPy statement with a
-short justification), the :class:`Claim` objects it makes (each with the assumptions under which it holds
-and the independent checks that test it) and the SymPy expressions it exports for later derivations.
+A :class:`Derivation` is the paper, as code: an ordered list of :class:`Step` (a SymPy statement
+with a short justification), the :class:`Claim` objects it makes (each with the assumptions under
+which it holds and the independent checks that test it) and the SymPy expressions it exports for
+later derivations.
 
 Running the checks turns a derivation into a :class:`DerivationResult`, which holds only data (no
 callables), so it can be cached on disk and rendered into generated/.

@@ -3,14 +3,14 @@
 A derivation module (one file in the ``derivations`` package) defines
 
 * ``REQUIRES``: the names of the derivation modules whose exports it consumes, and
-* ``derive(inputs) -> Derivation``, where ``inputs[name]`` is the ``exports`` mapping of each required
-  derivation.
+* ``derive(inputs) -> Derivation``, where ``inputs[name]`` is the ``exports`` mapping of each
+  required derivation.
 
-The runner orders modules so that every derivation runs after those it requires (ties broken by name,
-so the order is deterministic), checks every claim and caches the result.  The cache key of a
+The runner orders modules so that every derivation runs after those it requires (ties broken by
+name, so the order is deterministic), checks every claim and caches the result.  The cache key of a
 derivation is a hash of its source, the sources of the engine and of the derivations' private helper
-modules (``derivations/_*.py``), the versions of SymPy, mpmath and
-NumPy, and the keys of the derivations it requires (so a change upstream reruns everything below it).
+modules (``derivations/_*.py``), the versions of SymPy, mpmath and NumPy, and the keys of the
+derivations it requires (so a change upstream reruns everything below it).
 """
 
 from __future__ import annotations
@@ -36,7 +36,8 @@ ENGINE_DIR = Path(__file__).resolve().parent
 
 
 class DerivationError(RuntimeError):
-    """A derivation module is malformed (missing REQUIRES/derive, unknown or cyclic requirements)."""
+    """A derivation module is malformed (missing REQUIRES/derive, unknown or cyclic
+    requirements)."""
 
 
 def discover(package: str = DERIVATIONS_PACKAGE) -> dict[str, ModuleType]:

@@ -3,13 +3,13 @@
 With the signed units u_a (student rows s = +1, teacher rows s = −1), e_j = w_j/‖w_j‖ and, for each
 pair, n the unit vector of û_a − (û_a·e_j)e_j, the (unit, coordinate) blocks are
 
-    H_jl = C(θ_jl)                    = c_I I + c_ee e_j e_jᵀ + c_en e_j nᵀ + c_ne n e_jᵀ + c_nn n nᵀ (j ≠ l),
+    H_jl = C(θ_jl) = c_I I + c_ee e_j e_jᵀ + c_en e_j nᵀ + c_ne n e_jᵀ + c_nn n nᵀ (j ≠ l),
     H_jj = I/2 + Σ_{a≠j} s_a ‖u_a‖/‖w_j‖ · S(θ_ja),   S likewise with the self coefficients,
 
 every coefficient printed by ``symderive build`` from the derivation (symderive._generated.
 second_order_terms).  n is undefined where u_a ∥ w_j, but every n-coefficient vanishes there (θ ∈
-{0, π}), so n = 0 is used: the Hessian is continuous at parallel and antiparallel pairs.  It does not
-exist at a zero student row, which raises ValueError.
+{0, π}), so n = 0 is used: the Hessian is continuous at parallel and antiparallel pairs.  It does
+not exist at a zero student row, which raises ValueError.
 """
 
 from __future__ import annotations
@@ -25,10 +25,13 @@ BASIS = ("identity", "ee", "en", "ne", "nn")
 
 
 def _coefficients(kind: str, theta, cosine, sine) -> dict[str, np.ndarray]:
-    """The five frame coefficients of C (kind "cross") or S/(‖b‖/‖a‖) (kind "self"), shape of theta."""
-    return {name: np.broadcast_to(getattr(terms, f"hessian_{kind}_{name}")(theta, cosine, sine, np.pi),
-                                  theta.shape)
-            for name in BASIS}
+    """The five frame coefficients of C (kind "cross") or S/(‖b‖/‖a‖) (kind "self"), shape of
+    theta."""
+    return {
+        name: np.broadcast_to(
+            getattr(terms, f"hessian_{kind}_{name}")(theta, cosine, sine, np.pi), theta.shape)
+        for name in BASIS
+    }
 
 
 def _normals(directions: np.ndarray, others: np.ndarray, cosine: np.ndarray) -> np.ndarray:
@@ -38,7 +41,8 @@ def _normals(directions: np.ndarray, others: np.ndarray, cosine: np.ndarray) -> 
 
 
 def _pair_blocks(coefficients: dict, e: np.ndarray, n: np.ndarray) -> np.ndarray:
-    """Σ coefficient · basis matrix for every pair: (..., K, M, d, d) from e (..., K, 1, d), n (..., K, M, d)."""
+    """Σ coefficient · basis matrix for every pair: (..., K, M, d, d) from e (..., K, 1, d),
+    n (..., K, M, d)."""
     e = np.broadcast_to(e, n.shape)
     identity = np.eye(n.shape[-1])
     return (coefficients["identity"][..., None, None] * identity
@@ -60,8 +64,8 @@ def _summed_blocks(coefficients: dict, e: np.ndarray, n: np.ndarray) -> np.ndarr
 
 
 def population_hessian(W, W_star, backend: str = "numpy") -> np.ndarray:
-    """∂²J/∂W², shape (..., K·d, K·d), row-major over (unit, coordinate): entry (j·d + r, l·d + c) is
-    ∂²J/∂W[j, r]∂W[l, c].  W has shape (..., K, d) (rows are units), W_star (..., K*, d).
+    """∂²J/∂W², shape (..., K·d, K·d), row-major over (unit, coordinate): entry (j·d + r, l·d + c)
+    is ∂²J/∂W[j, r]∂W[l, c].  W has shape (..., K, d) (rows are units), W_star (..., K*, d).
 
     Raises ValueError at a zero student row, where the Hessian does not exist (its self block grows
     like 1/‖w_j‖).  Memory is O(K² d² + K (K + K*) d) per network.  ``backend`` "numpy" (default) or
@@ -89,8 +93,10 @@ def population_hessian(W, W_star, backend: str = "numpy") -> np.ndarray:
     normals = _normals(e, directions, cosine)
 
     cross = _pair_blocks(_coefficients("cross", theta[..., :count], cosine[..., :count],
-                                       sine[..., :count]), e[..., :, None, :], normals[..., :count, :])
-    # Self blocks: Σ_a s_a ‖u_a‖/‖w_j‖ S(θ_ja) over a ≠ j (the pair (j, j) is the I/2 of G(w, w) = w/2).
+                                       sine[..., :count]),
+                         e[..., :, None, :], normals[..., :count, :])
+    # Self blocks: Σ_a s_a ‖u_a‖/‖w_j‖ S(θ_ja) over a ≠ j (the pair (j, j) is the I/2 of
+    # G(w, w) = w/2).
     weights = signs * norms[..., None, :] / student_norms[..., :, None]
     weights[..., np.arange(count), np.arange(count)] = 0.0
     self_coefficients = {name: weights * value for name, value in

@@ -6,8 +6,9 @@ gradient norm decreases by the factor 1 − 10⁻⁴·t.  The merit is the gradi
 the method converges to the nearest critical point of any index (a minimum or a saddle).
 
 mpmath: the chord method W ← W − Y ∇J(W) with Y the inverse of the float64 Hessian at the end point
-and ∇J evaluated in mpmath (symderive.second_order.exact).  It contracts at the rate ‖I − Y H‖, about
-the float64 unit roundoff times the condition number, so each step gains roughly that many digits.
+and ∇J evaluated in mpmath (symderive.second_order.exact).  It contracts at the rate ‖I − Y H‖,
+about the float64 unit roundoff times the condition number, so each step gains roughly that many
+digits.
 """
 
 from __future__ import annotations
@@ -30,8 +31,8 @@ SMALLEST_STEP = 2.0**-30
 class RefinedPoint:
     """The end point of refine_critical_point.
 
-    ``weights`` (K, d) float64 and its gradient norm; ``converged`` says whether the norm reached the
-    tolerance.  With ``digits``, ``exact_weights`` holds the mpmath rows (at digits + 10 working
+    ``weights`` (K, d) float64 and its gradient norm; ``converged`` says whether the norm reached
+    the tolerance.  With ``digits``, ``exact_weights`` holds the mpmath rows (at digits + 10 working
     digits) and ``exact_gradient_norm`` their gradient norm evaluated in mpmath.
     """
 
@@ -87,7 +88,8 @@ def _mp_chord(weights: np.ndarray, teacher: np.ndarray, digits: int):
                 break
             correction = [mpmath.fdot(row, gradient) for row in inverse.tolist()]
             d = len(rows[0])
-            rows = [[x - correction[j * d + c] for c, x in enumerate(row)] for j, row in enumerate(rows)]
+            rows = [[x - correction[j * d + c] for c, x in enumerate(row)]
+                    for j, row in enumerate(rows)]
         return rows, +gradient_norm
 
 
@@ -96,17 +98,19 @@ def refine_critical_point(W, W_star, tol: float = 1e-14, max_iterations: int = 5
     """Refine an approximate critical point W (K, d) of J for the teacher W_star (K*, d).
 
     Newton in float64 until ‖∇J‖_F ≤ tol (or no further decrease, or max_iterations); then, if
-    ``digits`` is given, the chord method in mpmath until ‖∇J‖_F ≤ 10^-digits.  Raises ValueError for
-    a zero row (no Hessian there), batched input or bad options.
+    ``digits`` is given, the chord method in mpmath until ‖∇J‖_F ≤ 10^-digits.  Raises ValueError
+    for a zero row (no Hessian there), batched input or bad options.
     """
     student, teacher = weights_pair(W, W_star)
     if student.ndim != 2 or teacher.ndim != 2:
         raise ValueError("refine_critical_point takes one network: W (K, d) and W_star (K*, d)")
     if not (np.isfinite(tol) and tol > 0):
         raise ValueError(f"tol must be a positive finite number, got {tol!r}")
-    if isinstance(max_iterations, bool) or not isinstance(max_iterations, int) or max_iterations < 0:
+    if (isinstance(max_iterations, bool) or not isinstance(max_iterations, int)
+            or max_iterations < 0):
         raise ValueError(f"max_iterations must be a non-negative integer, got {max_iterations!r}")
-    if digits is not None and (isinstance(digits, bool) or not isinstance(digits, int) or digits < 1):
+    if digits is not None and (isinstance(digits, bool) or not isinstance(digits, int)
+                               or digits < 1):
         raise ValueError(f"digits must be a positive integer or None, got {digits!r}")
     weights, norm, iterations = _float_newton(student.copy(), teacher, tol, max_iterations)
     exact_rows = exact_norm = None

@@ -1,8 +1,8 @@
 """``symderive simulate EXPERIMENT [--out DIR] [--workers N] [--seed S] [--no-figures] [options]``.
 
 Each registered experiment is a sub-command with its own options (``symderive simulate multi-relu
---help``); ``all`` runs every experiment with its defaults.  Invalid options exit with status 2 and a
-message naming the problem (argparse's convention, as for the other sub-commands).
+--help``); ``all`` runs every experiment with its defaults.  Invalid options exit with status 2 and
+a message naming the problem (argparse's convention, as for the other sub-commands).
 """
 
 from __future__ import annotations

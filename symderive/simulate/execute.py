@@ -44,10 +44,11 @@ def run(
     out: Path | None = None,
     figures: bool = True,
 ) -> dict[str, bytes]:
-    """Run experiment ``name`` and return {file name: bytes}; also write them below ``out`` if given.
+    """Run experiment ``name`` and return {file name: bytes}; also write them below ``out`` if
+    given.
 
-    ``options`` defaults to the experiment's defaults; ``sweep`` (executor, seed, progress) to serial,
-    seed 0, with progress bars.
+    ``options`` defaults to the experiment's defaults; ``sweep`` (executor, seed, progress) to
+    serial, seed 0, with progress bars.
     """
     experiment = registry.get(name)
     options = experiment.options() if options is None else options

@@ -1,12 +1,13 @@
 """Figures in one house style, saved as PNG and PDF that are byte-identical when regenerated.
 
-matplotlib is an optional extra (``pip install 'symderive[figures]'``) and is imported only here, only
-when a figure is drawn.  No pyplot: figures are plain :class:`matplotlib.figure.Figure` objects, so no
-global state or GUI backend is involved (PNG goes through Agg, PDF through matplotlib's PDF backend).
+matplotlib is an optional extra (``pip install 'symderive[figures]'``) and is imported only here,
+only when a figure is drawn.  No pyplot: figures are plain :class:`matplotlib.figure.Figure`
+objects, so no global state or GUI backend is involved (PNG goes through Agg, PDF through
+matplotlib's PDF backend).
 Reproducibility: fixed font (DejaVu Sans, shipped with matplotlib), fixed size and dpi, and the
 metadata that would change between runs dropped (PNG ``Software``, PDF ``CreationDate``).  The bytes
-depend on the matplotlib (and FreeType) version, which is why ``symderive check`` does not compare the
-figures; the JSON next to each figure holds the numbers.
+depend on the matplotlib (and FreeType) version, which is why ``symderive check`` does not compare
+the figures; the JSON next to each figure holds the numbers.
 """
 
 from __future__ import annotations
@@ -50,7 +51,9 @@ def new_figure(width: float, height: float) -> Any:
 
 
 def render_figures(
-    name: str, plot: Callable[[Mapping[str, Any], Callable], Mapping[str, Any]], data: Mapping[str, Any]
+    name: str,
+    plot: Callable[[Mapping[str, Any], Callable], Mapping[str, Any]],
+    data: Mapping[str, Any],
 ) -> dict[str, bytes]:
     """{file name: bytes} for every figure ``plot(data, new_figure)`` draws, as PNG and PDF."""
     require_matplotlib()

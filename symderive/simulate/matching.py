@@ -14,8 +14,8 @@ def min_cost_assignment(cost: np.ndarray) -> np.ndarray:
     """The permutation p minimising Σ_i cost[i, p[i]] for a square cost matrix, in O(n³).
 
     Hungarian algorithm in its shortest-augmenting-path form with row/column potentials u, v
-    (Kuhn 1955; Jonker & Volgenant 1987): rows are inserted one at a time and each augmenting path is
-    found Dijkstra-style on the reduced costs cost[i, j] − u[i] − v[j] ≥ 0.
+    (Kuhn 1955; Jonker & Volgenant 1987): rows are inserted one at a time and each augmenting path
+    is found Dijkstra-style on the reduced costs cost[i, j] − u[i] − v[j] ≥ 0.
     """
     cost = np.asarray(cost, dtype=float)
     n = cost.shape[0]

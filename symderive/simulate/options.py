@@ -1,10 +1,10 @@
 """Experiment options: one frozen dataclass per experiment, validated in ``__post_init__``.
 
-The same dataclass serves the Python API (``Options(units=10)``; bad values raise ValueError) and the
-command line: :func:`add_arguments` turns each field into an option (``--radius-max``, or the flags
-given to :func:`option`), and the CLI builds the dataclass from the parsed values, so validation lives
-in one place.  Supported field types: int, float, and tuple[int, ...] / tuple[float, ...] (one or
-more values on the command line).
+The same dataclass serves the Python API (``Options(units=10)``; bad values raise ValueError) and
+the command line: :func:`add_arguments` turns each field into an option (``--radius-max``, or the
+flags given to :func:`option`), and the CLI builds the dataclass from the parsed values, so
+validation lives in one place.  Supported field types: int, float, and
+tuple[int, ...] / tuple[float, ...] (one or more values on the command line).
 """
 
 from __future__ import annotations
@@ -37,7 +37,8 @@ def require_integer_at_least(name: str, value: int, least: int) -> None:
 
 
 def add_arguments(parser: argparse.ArgumentParser, options_type: type) -> None:
-    """One command-line option per field of the options dataclass, defaulting to the field's default."""
+    """One command-line option per field of the options dataclass, defaulting to the field's
+    default."""
     hints = typing.get_type_hints(options_type)
     for field in dataclasses.fields(options_type):
         flags = field.metadata["flags"] or ("--" + field.name.replace("_", "-"),)

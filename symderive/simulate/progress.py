@@ -16,7 +16,8 @@ from typing import TextIO
 class ProgressBar:
     """Counts finished tasks out of ``total``; ``advance`` is thread-safe (futures call it)."""
 
-    def __init__(self, label: str, total: int, stream: TextIO | None = None, width: int = 30) -> None:
+    def __init__(self, label: str, total: int, stream: TextIO | None = None,
+                 width: int = 30) -> None:
         self.label = label
         self.total = total
         self.done = 0

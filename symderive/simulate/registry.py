@@ -27,15 +27,18 @@ class Experiment:
 
     * ``options``: a frozen dataclass of parameters (see :mod:`symderive.simulate.options`), whose
       defaults reproduce the paper's figure;
-    * ``run(options, sweep) -> data``: the computation; ``data`` is JSON-serialisable (lists, numbers,
-      strings) and holds everything the figures show; heavy work goes through ``sweep.map``;
+    * ``run(options, sweep) -> data``: the computation; ``data`` is JSON-serialisable (lists,
+      numbers, strings) and holds everything the figures show; heavy work goes through
+      ``sweep.map``;
     * ``plot(data, new_figure) -> {suffix: Figure}``: the figures, drawn from ``data`` alone;
-      ``new_figure(width, height)`` returns an empty matplotlib Figure in the house style.  Files are
-      named ``<name>.png``/``.pdf`` for the suffix ``""``, ``<name>-<suffix>.png``/``.pdf`` otherwise;
-    * ``in_all``: whether ``symderive simulate all`` runs it; set False for a study whose defaults take
-      far longer than the 5-minute goal of ``all`` (it then runs only by name);
-    * ``extra_files(data) -> {file name: bytes}``: further files made from ``data`` alone (for example
-      the data in a documented shape of its own, or a LaTeX table), written beside the JSON record.
+      ``new_figure(width, height)`` returns an empty matplotlib Figure in the house style.  Files
+      are named ``<name>.png``/``.pdf`` for the suffix ``""``, ``<name>-<suffix>.png``/``.pdf``
+      otherwise;
+    * ``in_all``: whether ``symderive simulate all`` runs it; set False for a study whose defaults
+      take far longer than the 5-minute goal of ``all`` (it then runs only by name);
+    * ``extra_files(data) -> {file name: bytes}``: further files made from ``data`` alone (for
+      example the data in a documented shape of its own, or a LaTeX table), written beside the JSON
+      record.
     """
 
     name: str

@@ -2,9 +2,10 @@
 
 An experiment splits its work into tasks whose split does *not* depend on the executor (fixed chunk
 sizes, one seed per task), so the results are identical whether the tasks run in this process, in a
-process pool (``--workers N``) or on a Dask cluster.  Any object with ``submit(fn, *args, **kwargs)``
-returning a :class:`concurrent.futures.Future` works, for example ``dask.distributed.Client(...)
-.get_executor()``; task functions must be module-level (picklable) functions.
+process pool (``--workers N``) or on a Dask cluster.  Any object with
+``submit(fn, *args, **kwargs)`` returning a :class:`concurrent.futures.Future` works, for example
+``dask.distributed.Client(...).get_executor()``; task functions must be module-level (picklable)
+functions.
 """
 
 from __future__ import annotations

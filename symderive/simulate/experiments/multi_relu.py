@@ -9,8 +9,8 @@ kinds of start:
 
 Recorded at geometrically spaced iterations: the relative distance to W* up to a permutation of the
 units, min_P ‖W − P·W*‖_F / ‖W*‖_F (Hungarian algorithm), and the population loss at the end.  The
-loss is a difference of sums of size about K²/4, so at W* it is rounding noise of order 1e-13 (it can
-be slightly negative); the distance is the accurate measure of convergence.
+loss is a difference of sums of size about K²/4, so at W* it is rounding noise of order 1e-13 (it
+can be slightly negative); the distance is the accurate measure of convergence.
 """
 
 from __future__ import annotations
@@ -59,7 +59,8 @@ class Options:
 
 def run_one(units: int, dim: int, start: str, scale: float, steps: int, lr: float, records: int,
             seed: tuple[int, ...]) -> dict:
-    """One run: a random teacher, a start of the given kind, the distance curve and the final loss."""
+    """One run: a random teacher, a start of the given kind, the distance curve and the final
+    loss."""
     rng = np.random.default_rng(seed)
     teacher = rng.standard_normal((units, dim))
     teacher /= np.linalg.norm(teacher, axis=1, keepdims=True)

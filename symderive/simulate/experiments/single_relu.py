@@ -1,11 +1,11 @@
 """single-relu: how often gradient descent from a random start of radius r reaches w* (PAPER.md 5).
 
 For one ReLU (K = K* = 1), gradient descent on the population loss converges to w* from every w⁰ in
-Ω = {w : ‖w − w*‖ < ‖w*‖} (Lyapunov function V = ½‖w − w*‖²), and a start uniform in the ball B(0, r)
-lies in Ω with probability P(r) ≥ (1 − ε)/2 once r ≤ ε‖w*‖√(2π/(d+1)).  Both the exact P(r) and the
-admissible radius come from the verified derivation ``derivations/single_relu_convergence.py``
-(``init_probability``, ``admissible_radius``); the bound drawn is (1 − ε(r))/2 with ε(r) the ε whose
-admissible radius is r.
+Ω = {w : ‖w − w*‖ < ‖w*‖} (Lyapunov function V = ½‖w − w*‖²), and a start uniform in the ball
+B(0, r) lies in Ω with probability P(r) ≥ (1 − ε)/2 once r ≤ ε‖w*‖√(2π/(d+1)).  Both the exact P(r)
+and the admissible radius come from the verified derivation
+``derivations/single_relu_convergence.py`` (``init_probability``, ``admissible_radius``); the bound
+drawn is (1 − ε(r))/2 with ε(r) the ε whose admissible radius is r.
 
 Starts are uniform in B(0, r); w* = ‖w*‖·e₁ loses no generality, because the dynamics commute with
 rotations and scale with ‖w*‖ (∇J(cw; cw*) = c·∇J(w; w*)), so only r·√d/‖w*‖ and d matter.  For each
@@ -32,7 +32,8 @@ NAME = "single-relu"
 @dataclass(frozen=True)
 class Options:
     dim: int = option(10, "input dimension d", "-d", "--dim")
-    radius_max: float = option(4.0, "largest scaled radius r·√d/‖w*‖ (radii evenly spaced up to it)")
+    radius_max: float = option(4.0, "largest scaled radius r·√d/‖w*‖ (radii evenly spaced up "
+                                    "to it)")
     radii: int = option(16, "number of radii")
     samples: int = option(1000, "gradient-descent runs per radius")
     steps: int = option(2000, "gradient-descent steps")
@@ -49,7 +50,8 @@ class Options:
 
 
 def uniform_ball(rng: np.random.Generator, count: int, dim: int, radius: float) -> np.ndarray:
-    """count points uniform in the ball of radius ``radius`` of R^dim (direction × radius·U^(1/d))."""
+    """count points uniform in the ball of radius ``radius`` of R^dim
+    (direction × radius·U^(1/d))."""
     directions = rng.standard_normal((count, dim))
     directions /= np.linalg.norm(directions, axis=1, keepdims=True)
     return directions * (radius * rng.random(count) ** (1.0 / dim))[:, None]

@@ -1,12 +1,13 @@
 """ssb: spontaneous symmetry breaking in the K-ReLU gradient flow (PAPER.md item 6).
 
 Teacher W* = I_K (d = K, orthonormal teacher units); students in the symmetric family
-w_j = x·e_j + y·Σ_{k≠j} e_k.  The full K-unit gradient descent (not the reduced 2-D flow) is run from
+w_j = x·e_j + y·Σ_{k≠j} e_k.  The full K-unit gradient descent (not the reduced 2-D flow) is
+run from
 
-* ``symmetric``: x = y = scale, which stays on the line x = y and is drawn to the symmetric fixed point
-  (x_s, x_s);
-* ``perturbed``: x = scale·(1 + perturbation), y = scale, an infinitesimal break of the symmetry, which
-  ends at W* (x, y) = (1, 0) instead;
+* ``symmetric``: x = y = scale, which stays on the line x = y and is drawn to the symmetric fixed
+  point (x_s, x_s);
+* ``perturbed``: x = scale·(1 + perturbation), y = scale, an infinitesimal break of the symmetry,
+  which ends at W* (x, y) = (1, 0) instead;
 * ``paper``: (x, y) = (scale, 0), the start of the paper's figure.
 
 (x, y) are read off the iterate as the mean diagonal and mean off-diagonal entry
@@ -38,7 +39,8 @@ STARTS = ("symmetric", "perturbed", "paper")
 
 @dataclass(frozen=True)
 class Options:
-    units: tuple[int, ...] = option((2, 5, 10), "numbers of hidden units K (K ≥ 2)", "-K", "--units")
+    units: tuple[int, ...] = option((2, 5, 10), "numbers of hidden units K (K ≥ 2)",
+                                    "-K", "--units")
     steps: int = option(1000, "gradient-descent steps")
     lr: float = option(0.05, "step size")
     scale: float = option(1e-3, "initial x (and y for the symmetric start)")

@@ -3,9 +3,9 @@
 Students e₁ = (1, 0) and e₂ = (cos α, sin α), one unit teacher (cos β, sin β).  The in-plane normal
 equations, projected on the student directions, read M·‖w‖ = M*·‖w*‖; eliminating ‖w‖ through the
 diagonal rows leaves L·‖w*‖ = 0 with L = M*_off − M_off·M_r⁻¹·M*_r.  For several teachers
-L·‖w*‖ = Σ_k L_k ‖w*_k‖, so if every teacher direction lies where L_12 has one strict sign, no critical
-point has these student directions.  The experiment draws L_12 and L_21 against β for the paper's
-student angles (3π/8 and 7π/8) and the signs of L_12 and L_21 over (β, α).  L comes from
+L·‖w*‖ = Σ_k L_k ‖w*_k‖, so if every teacher direction lies where L_12 has one strict sign, no
+critical point has these student directions.  The experiment draws L_12 and L_21 against β for the
+paper's student angles (3π/8 and 7π/8) and the signs of L_12 and L_21 over (β, α).  L comes from
 ``symderive.critical.two_relu_L`` (derived and verified in derivations/separable_l.py).
 """
 
@@ -46,7 +46,8 @@ SIGN_CHARACTERS = "-0+"  # sign −1, 0, +1 (one character per grid point keeps 
 
 
 def sign_rows(alphas: list[float], betas: list[float]) -> list[list[str]]:
-    """Signs of L_12 and L_21 on the grid alphas × betas, one string per α: [L_12 rows, L_21 rows]."""
+    """Signs of L_12 and L_21 on the grid alphas × betas, one string per α:
+    [L_12 rows, L_21 rows]."""
     from symderive.critical import two_relu_L
 
     return [["".join(SIGN_CHARACTERS[int(v) + 1] for v in row) for row in np.sign(L)]
