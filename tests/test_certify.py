@@ -1,4 +1,5 @@
-"""Newton refinement and interval certificates, on a spurious minimum of Safran & Shamir's k = 6 case."""
+"""Newton refinement and interval certificates, on a spurious minimum of Safran & Shamir's k = 6
+case."""
 
 from __future__ import annotations
 
@@ -35,7 +36,8 @@ def certificate(refined):
 def test_newton_reaches_the_tolerance_and_mpmath_continues(refined):
     assert refined.converged and refined.gradient_norm <= 1e-14
     assert refined.exact_gradient_norm <= mpmath.mpf(10) ** -40
-    assert float(symderive.population_loss(refined.weights, np.eye(K))) >= 1e-3  # spurious, not global
+    # spurious, not global
+    assert float(symderive.population_loss(refined.weights, np.eye(K))) >= 1e-3
 
 
 def test_certificate_proves_a_strict_minimum(certificate, refined):
@@ -84,7 +86,8 @@ def test_non_critical_point_is_refused():
         symderive.certify_critical_point(rng.standard_normal((3, 4)), rng.standard_normal((2, 4)))
 
 
-@pytest.mark.parametrize("call", [symderive.refine_critical_point, symderive.certify_critical_point])
+@pytest.mark.parametrize("call",
+                         [symderive.refine_critical_point, symderive.certify_critical_point])
 def test_bad_input_raises(call):
     with pytest.raises(ValueError, match="NaN"):
         call(np.array([[np.nan, 1.0]]), np.eye(2))

@@ -1,4 +1,5 @@
-"""The spurious-minima census (experiment 'spurious'): shape, bookkeeping, families, certificates."""
+"""The spurious-minima census (experiment 'spurious'): shape, bookkeeping, families,
+certificates."""
 
 from __future__ import annotations
 

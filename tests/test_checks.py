@@ -34,23 +34,35 @@ def _half_plane_probability(point):
 def test_quadrature_of_a_known_probability():
     points = [{"a": mpmath.mpf(k) / 3} for k in range(3)]
     good = QuadratureCheck(_half_plane_probability, lambda p: [mpmath.mpf(1) / 2], points).run()
-    bad = QuadratureCheck(_half_plane_probability, lambda p: [mpmath.mpf(1) / 2 + 1e-20], points).run()
+    bad = QuadratureCheck(_half_plane_probability, lambda p: [mpmath.mpf(1) / 2 + 1e-20],
+                          points).run()
     assert good.passed and good.max_error < 1e-35 and good.points == 3
     assert not bad.passed and bad.max_error > 1e-21
 
 
 def test_finite_difference_check():
-    function = lambda point, c: mpmath.sin(c[0]) * c[1] ** 2
-    gradient = lambda point: [mpmath.cos(point["x"]) * point["y"] ** 2, 2 * mpmath.sin(point["x"]) * point["y"]]
-    wrong = lambda point: [mpmath.cos(point["x"]) * point["y"] ** 2, mpmath.sin(point["x"]) * point["y"]]
+    def function(point, c):
+        return mpmath.sin(c[0]) * c[1] ** 2
+
+    def gradient(point):
+        return [mpmath.cos(point["x"]) * point["y"] ** 2,
+                2 * mpmath.sin(point["x"]) * point["y"]]
+
+    def wrong_gradient(point):
+        return [mpmath.cos(point["x"]) * point["y"] ** 2, mpmath.sin(point["x"]) * point["y"]]
+
+    def coordinates(point):
+        return [point["x"], point["y"]]
+
     points = [{"x": mpmath.mpf("0.3"), "y": mpmath.mpf("1.7")}]
-    coordinates = lambda point: [point["x"], point["y"]]
     assert FiniteDifferenceCheck(function, gradient, coordinates, points).run().passed
-    assert not FiniteDifferenceCheck(function, wrong, coordinates, points).run().passed
+    assert not FiniteDifferenceCheck(function, wrong_gradient, coordinates, points).run().passed
 
 
 def test_monte_carlo_check_detects_a_wrong_mean():
-    sampler = lambda rng, n: rng.standard_normal((n, 1)) ** 2
+    def sampler(rng, n):
+        return rng.standard_normal((n, 1)) ** 2
+
     good = MonteCarloCheck([(sampler, [1.0])], samples=100_000).run()
     bad = MonteCarloCheck([(sampler, [1.05])], samples=100_000).run()
     assert good.passed and good.error_unit == "standard errors"
@@ -58,25 +70,39 @@ def test_monte_carlo_check_detects_a_wrong_mean():
 
 
 def test_monte_carlo_zero_variance_component_must_match_exactly():
-    sampler = lambda rng, n: np.zeros((n, 1))
+    def sampler(rng, n):
+        return np.zeros((n, 1))
+
     assert MonteCarloCheck([(sampler, [0.0])], samples=1000).run().passed
     assert not MonteCarloCheck([(sampler, [1.0])], samples=1000).run().passed
 
 
 def test_nan_never_passes():
-    nan_closed_form = lambda point: [mpmath.nan]
+    def nan_closed_form(point):
+        return [mpmath.nan]
+
     points = [{"a": mpmath.mpf(0)}, {"a": mpmath.mpf(1)}]
     quadrature = QuadratureCheck(_half_plane_probability, nan_closed_form, points).run()
     assert not quadrature.passed and math.isinf(quadrature.max_error)
 
-    half = lambda point: [mpmath.mpf(1) / 2]
-    partly_nan = lambda point: [mpmath.nan] if point["a"] == 1 else half(point)
+    def half(point):
+        return [mpmath.mpf(1) / 2]
+
+    def partly_nan(point):
+        return [mpmath.nan] if point["a"] == 1 else half(point)
+
     assert not QuadratureCheck(_half_plane_probability, partly_nan, points).run().passed
 
-    sampler = lambda rng, n: rng.standard_normal((n, 1))
+    def sampler(rng, n):
+        return rng.standard_normal((n, 1))
+
     assert not MonteCarloCheck([(sampler, [float("nan")])], samples=1000).run().passed
 
-    function = lambda point, c: c[0] ** 2
-    nan_gradient = lambda point: [mpmath.nan]
-    assert not FiniteDifferenceCheck(function, nan_gradient, lambda p: [p["x"]],
+    def square(point, c):
+        return c[0] ** 2
+
+    def nan_gradient(point):
+        return [mpmath.nan]
+
+    assert not FiniteDifferenceCheck(square, nan_gradient, lambda p: [p["x"]],
                                      [{"x": mpmath.mpf(1)}]).run().passed

@@ -77,10 +77,12 @@ def test_normal_equations_bad_input(W, W_star, message):
 def test_two_relu_L_matches_closed_form_and_general_route():
     closed = sympy.lambdify((ALPHA, THETA_1, THETA_2), _stated_l()[0], modules="numpy")
     rng = np.random.default_rng(RNG_SEED)
-    for alpha, beta in zip(rng.uniform(0.05, np.pi, 20), rng.uniform(-np.pi, np.pi, 20), strict=True):
+    for alpha, beta in zip(rng.uniform(0.05, np.pi, 20), rng.uniform(-np.pi, np.pi, 20),
+                           strict=True):
         students = np.array([[1.0, 0.0], [np.cos(alpha), np.sin(alpha)]])
         teacher = np.array([np.cos(beta), np.sin(beta)])
-        theta = [math.atan2(abs(s[0] * teacher[1] - s[1] * teacher[0]), s @ teacher) for s in students]
+        theta = [math.atan2(abs(s[0] * teacher[1] - s[1] * teacher[0]), s @ teacher)
+                 for s in students]
         expected = np.asarray(closed(alpha, *theta), dtype=float).ravel()
         l12, l21 = two_relu_L(alpha, beta)
         np.testing.assert_allclose([l12, l21], expected, rtol=1e-10, atol=1e-12)
@@ -140,10 +142,12 @@ def test_symmetric_fixed_point_is_a_zero_of_the_full_gradient(K):
 
 @pytest.mark.parametrize("K", [2, 3, 7])
 def test_symmetric_jacobian_eigenvalues_against_finite_differences(K):
-    # The flow contains |x - y|(x - y) terms (the student-student angle is Lipschitz, not smooth), so
-    # the central difference has an O(h) error, not O(h^2): a small h balances it against rounding.
+    # The flow contains |x - y|(x - y) terms (the student-student angle is Lipschitz, not smooth),
+    # so the central difference has an O(h) error, not O(h^2): a small h balances it against
+    # rounding.
     x_s, h = symmetric_fixed_point(K), 1e-8
-    columns = [(_reduced_field(K, x_s + dx, x_s + dy) - _reduced_field(K, x_s - dx, x_s - dy)) / (2 * h)
+    columns = [(_reduced_field(K, x_s + dx, x_s + dy) - _reduced_field(K, x_s - dx, x_s - dy))
+               / (2 * h)
                for dx, dy in ((h, 0), (0, h))]
     numeric = np.sort(np.linalg.eigvals(np.column_stack(columns)).real)
     lower, upper = symmetric_jacobian_eigenvalues(K)
@@ -153,7 +157,8 @@ def test_symmetric_jacobian_eigenvalues_against_finite_differences(K):
 
 def test_paper_value_of_x_s_for_K_2():
     # x_s = (1 - pi/4 + pi) / (2 pi) for K = 2.
-    assert symmetric_fixed_point(2) == pytest.approx((1 - np.pi / 4 + np.pi) / (2 * np.pi), rel=1e-15)
+    assert symmetric_fixed_point(2) == pytest.approx((1 - np.pi / 4 + np.pi) / (2 * np.pi),
+                                                     rel=1e-15)
 
 
 @pytest.mark.parametrize("K", [1, 0, -3, 2.5, True, "3"])

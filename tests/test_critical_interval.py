@@ -11,8 +11,8 @@ iv = mpmath.iv
 
 def test_certifies_a_true_inequality_over_a_union_of_boxes():
     # sin t + t cos t > 0 on (0, 1.5]: certified away from t = 0, where it vanishes.
-    record = IntervalCheck(lambda t: iv.sin(t) + t * iv.cos(t), [[("0.01", "0.7")], [("0.7", "1.5")]],
-                           subdivisions=4).run()
+    record = IntervalCheck(lambda t: iv.sin(t) + t * iv.cos(t),
+                           [[("0.01", "0.7")], [("0.7", "1.5")]], subdivisions=4).run()
     assert record.passed and record.method == "interval" and record.max_error == 0.0
     assert record.points >= 8
 

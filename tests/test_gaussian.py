@@ -22,9 +22,11 @@ E1 = PlaneVector(ONE, ZERO)
 
 
 def test_radial_moments_are_the_half_gaussian_moments():
-    # ∫ r^{m+1} e^{-r²/2} dr = 2^{m/2} Γ(m/2 + 1): the known chi moments, independently of integrate().
+    # ∫ r^{m+1} e^{-r²/2} dr = 2^{m/2} Γ(m/2 + 1): the known chi moments, independently of
+    # integrate().
     for m in range(5):
-        assert sympy.simplify(radial_moment(m) - 2 ** sympy.Rational(m, 2) * sympy.gamma(sympy.Rational(m, 2) + 1)) == 0
+        assert sympy.simplify(radial_moment(m) - 2 ** sympy.Rational(m, 2)
+                              * sympy.gamma(sympy.Rational(m, 2) + 1)) == 0
 
 
 def test_probability_of_two_gates_is_one_minus_angle_over_two_pi():
@@ -45,7 +47,8 @@ def test_ungated_second_moment_is_the_dot_product():
 def test_relu_mean_is_norm_over_root_two_pi():
     # E[relu(w·x)] = ‖w‖/√(2π).
     n = sympy.Symbol("n", positive=True)
-    value = gated_expectation([PlaneVector(n, THETA)], [PlaneVector(n, THETA)], AngleDomain({THETA: (0, pi)}))
+    value = gated_expectation([PlaneVector(n, THETA)], [PlaneVector(n, THETA)],
+                              AngleDomain({THETA: (0, pi)}))
     assert sympy.simplify(value - n / sympy.sqrt(2 * pi)) == 0
 
 

@@ -17,15 +17,18 @@ from symderive.second_order import exact
 
 @pytest.fixture(scope="module")
 def symbolic(results):
-    """mpmath functions of the derived expressions: gradient coefficients and Hessian frame terms."""
+    """mpmath functions of the derived expressions: gradient coefficients and Hessian frame
+    terms."""
     gating = results["expected_gating"].exports
     hessian = results["hessian"].exports
-    basis = [name.removeprefix("hessian_cross_") for name in hessian if name.startswith("hessian_cross_")]
+    basis = [name.removeprefix("hessian_cross_") for name in hessian
+             if name.startswith("hessian_cross_")]
     return {
         "c_w": mp_function(gating["gating_w_coefficient"], THETA, W_NORM),
         "c_e": mp_function(gating["gating_e_coefficient"], THETA, W_NORM),
         "cross": {n: mp_function(hessian[f"hessian_cross_{n}"], THETA) for n in basis},
-        "self": {n: mp_function(hessian[f"hessian_self_{n}"], THETA, A_NORM, B_NORM) for n in basis},
+        "self": {n: mp_function(hessian[f"hessian_self_{n}"], THETA, A_NORM, B_NORM)
+                 for n in basis},
     }
 
 
@@ -51,7 +54,8 @@ def test_matches_the_derived_expression_in_mpmath(symbolic, shape, backend):
         _compiler_or_skip()
     student_count, teacher_count, d = shape
     rng = np.random.default_rng(sum(shape))
-    student, teacher = rng.standard_normal((student_count, d)), rng.standard_normal((teacher_count, d))
+    student = rng.standard_normal((student_count, d))
+    teacher = rng.standard_normal((teacher_count, d))
     hessian = symderive.population_hessian(student, teacher, backend=backend)
     reference = _reference_hessian(symbolic, student, teacher)
     assert hessian.shape == (student_count * d, student_count * d)
@@ -59,7 +63,8 @@ def test_matches_the_derived_expression_in_mpmath(symbolic, shape, backend):
 
 
 def test_is_the_jacobian_of_the_mpmath_gradient(symbolic):
-    """Central differences (step 1e-20, 50 digits) of the derived gradient, independent of the blocks."""
+    """Central differences (step 1e-20, 50 digits) of the derived gradient, independent of the
+    blocks."""
     rng = np.random.default_rng(5)
     student, teacher = rng.standard_normal((3, 3)), rng.standard_normal((2, 3))
     hessian = symderive.population_hessian(student, teacher)
@@ -143,7 +148,8 @@ def test_mpmath_and_interval_evaluations_agree_with_numpy():
         gradient = np.array(exact.gradient(mpmath.mp, rows, teacher_rows), dtype=float)
         hessian = np.array(exact.hessian(mpmath.mp, rows, teacher_rows), dtype=float)
     assert loss == pytest.approx(float(symderive.population_loss(student, teacher)), rel=1e-14)
-    assert np.allclose(gradient, symderive.population_gradient(student, teacher).ravel(), atol=1e-14)
+    assert np.allclose(gradient, symderive.population_gradient(student, teacher).ravel(),
+                       atol=1e-14)
     assert np.allclose(hessian, symderive.population_hessian(student, teacher), atol=1e-14)
     boxes = [[iv.mpf([x - 1e-9, x + 1e-9]) for x in row] for row in student]
     teacher_points = [[iv.mpf(x) for x in row] for row in teacher]

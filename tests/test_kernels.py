@@ -31,7 +31,8 @@ def test_emitted_kernels_are_on_disk_with_header_and_operation_count(results):
 
 
 def test_printed_terms_equal_the_derived_exports(results):
-    """The NumPy term blocks (θ = π − ψ substituted, cse, printed) against the raw exports in mpmath."""
+    """The NumPy term blocks (θ = π − ψ substituted, cse, printed) against the raw exports in
+    mpmath."""
     gating = results["expected_gating"].exports
     kernel = mp_function(results["arccos_kernel"].exports["kernel"], A_NORM, B_NORM, THETA)
     c_w = mp_function(gating["gating_w_coefficient"], THETA, W_NORM)
@@ -150,7 +151,8 @@ def test_descent_backends_agree_and_stop_at_the_tolerance():
         loss = population_loss(run.weights, W_star, backend="numpy")
         assert np.max(np.abs(run.loss - loss)) <= 1e-13 * 36
         gradient = population_gradient(run.weights, W_star, backend="numpy")
-        assert np.max(np.abs(run.gradient_norm - np.linalg.norm(gradient, axis=(1, 2)))) <= 1e-13 * 6
+        assert (np.max(np.abs(run.gradient_norm - np.linalg.norm(gradient, axis=(1, 2))))
+                <= 1e-13 * 6)
     assert np.array_equal(runs["c"].steps, runs["numpy"].steps)
     assert np.max(np.abs(runs["c"].weights - runs["numpy"].weights)) <= 1e-12
 

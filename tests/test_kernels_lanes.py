@@ -57,7 +57,8 @@ def mixed_batch(networks: int, K: int, K_star: int, d: int, seed: int = 7):
 
 def per_network(W: np.ndarray, W_star: np.ndarray) -> np.ndarray:
     """Each network alone (a batch of one never takes the lane path)."""
-    return np.stack([population_gradient(w, w_star, backend="c") for w, w_star in zip(W, W_star, strict=True)])
+    return np.stack([population_gradient(w, w_star, backend="c")
+                     for w, w_star in zip(W, W_star, strict=True)])
 
 
 @pytest.mark.parametrize("networks, K, K_star, d", [

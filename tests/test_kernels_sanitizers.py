@@ -37,14 +37,16 @@ static int run(long B, long K, long Ks, long d, int shared_teacher, unsigned see
     double *loss = malloc(sizeof(double) * (size_t)B), *norm = malloc(sizeof(double) * (size_t)B);
     int64_t *steps = malloc(sizeof(int64_t) * (size_t)B);
     for (long i = 0; i < B * K * d; ++i) W[i] = (double)((seed + 7 * i) % 13) - 6.0;
-    for (long i = 0; i < (shared_teacher ? 1 : B) * Ks * d; ++i) Ws[i] = (double)((seed + 5 * i) % 11) - 5.0;
+    for (long i = 0; i < (shared_teacher ? 1 : B) * Ks * d; ++i)
+        Ws[i] = (double)((seed + 5 * i) % 11) - 5.0;
     for (long i = 0; i < d; ++i) W[i] = 0.0;                          /* a zero student row */
     if (K > 2) for (long i = 0; i < d; ++i) W[2 * d + i] = -3.0 * W[d + i];  /* antiparallel */
     if (Ks > 1) for (long i = 0; i < d; ++i) Ws[d + i] = 2.0 * Ws[i];        /* parallel */
     const long stride = shared_teacher ? 0 : Ks * d;
     /* one thread, in chunks of 3 networks (LANES for the gradient): fresh progress arrays */
     int64_t progress[3][3] = {{0}};
-    int failures = check("loss", symderive_loss(B, K, Ks, d, W, Ws, stride, loss, 3, progress[0], 1))
+    int failures =
+        check("loss", symderive_loss(B, K, Ks, d, W, Ws, stride, loss, 3, progress[0], 1))
         + check("gradient", symderive_gradient(B, K, Ks, d, W, Ws, stride, gradient, LANES,
                                                progress[1], 1))
         + check("descent", symderive_descent(B, K, Ks, d, W, Ws, stride, 0.05, 50, 1e-9, loss,

@@ -24,12 +24,14 @@ def _reference_loss(reference, W, W_star) -> float:
 
 def _reference_gradient(reference, W, W_star) -> np.ndarray:
     with mpmath.workdps(50):
-        flat = mp_population_gradient(as_mp_rows(W), as_mp_rows(W_star), reference["c_w"], reference["c_e"])
+        flat = mp_population_gradient(as_mp_rows(W), as_mp_rows(W_star), reference["c_w"],
+                                      reference["c_e"])
         return np.array([float(v) for v in flat]).reshape(W.shape)
 
 
 def _term_scale(W, W_star) -> float:
-    """Sum of term magnitudes: the gradient and loss are sums of terms of size ‖u_a‖ (‖u_a‖‖u_b‖)."""
+    """Sum of term magnitudes: the gradient and loss are sums of terms of size ‖u_a‖
+    (‖u_a‖‖u_b‖)."""
     norms = np.linalg.norm(np.concatenate([W, W_star]), axis=1)
     return float(norms.sum())
 
@@ -41,7 +43,8 @@ def test_loss_and_gradient_against_mpmath(reference):
         scale = _term_scale(W, W_star)
         assert abs(symderive.population_loss(W, W_star) - _reference_loss(reference, W, W_star)) \
             <= 1e-14 * scale**2
-        error = np.max(np.abs(symderive.population_gradient(W, W_star) - _reference_gradient(reference, W, W_star)))
+        error = np.max(np.abs(symderive.population_gradient(W, W_star)
+                              - _reference_gradient(reference, W, W_star)))
         assert error <= 1e-14 * scale
 
 
@@ -52,7 +55,8 @@ def test_gating_near_parallel_and_antiparallel(reference, angle):
     with mpmath.workdps(50):
         theta = mpmath.mpf(angle)
         expected = [reference["c_w"](theta, mpmath.mpf(2.5)) * float(wi)
-                    + reference["c_e"](theta, mpmath.mpf(2.5)) * float(ei) for wi, ei in zip(w, e)]
+                    + reference["c_e"](theta, mpmath.mpf(2.5)) * float(ei)
+                    for wi, ei in zip(w, e, strict=True)]
     error = np.max(np.abs(symderive.expected_gating(e, w) - np.array([float(v) for v in expected])))
     assert error <= 1e-15 * 2.5
 
@@ -66,13 +70,15 @@ def test_extreme_norms(reference, scale):
     assert np.all(np.isfinite(gradient))
     assert np.max(np.abs(gradient / scale - expected)) <= 1e-14 * _term_scale(W, W_star)
     loss = symderive.population_loss(scale * W, scale * W_star)
-    assert abs(loss / scale**2 - _reference_loss(reference, W, W_star)) <= 1e-13 * _term_scale(W, W_star) ** 2
+    assert (abs(loss / scale**2 - _reference_loss(reference, W, W_star))
+            <= 1e-13 * _term_scale(W, W_star) ** 2)
 
 
 def test_teacher_is_a_global_minimum():
     W_star = np.random.default_rng(2).standard_normal((3, 5))
     assert symderive.population_loss(W_star, W_star) <= 1e-15 * np.sum(W_star**2)
-    assert np.max(np.abs(symderive.population_gradient(W_star, W_star))) <= 1e-15 * _term_scale(W_star, W_star)
+    assert (np.max(np.abs(symderive.population_gradient(W_star, W_star)))
+            <= 1e-15 * _term_scale(W_star, W_star))
 
 
 def test_batches_broadcast():
@@ -121,7 +127,8 @@ def test_bad_input_is_named(W, W_star, message):
 @pytest.mark.parametrize("where", ["W", "W_star"])
 def test_non_finite_entries_are_named_by_both_backends(backend, teacher_batch, bad, where):
     """Each backend checks finiteness its own way (NumPy from the row norms, C in the kernel):
-    a non-finite entry anywhere, also in an otherwise zero row or a row of huge entries, is named."""
+    a non-finite entry anywhere, also in an otherwise zero row or a row of huge entries, is
+    named."""
     rng = np.random.default_rng(4)
     weights = {"W": rng.standard_normal((3, 4, 5)),
                "W_star": rng.standard_normal((teacher_batch, 2, 5))}
@@ -178,7 +185,8 @@ def test_loss_is_invariant_under_permutations_of_units(pair, random):
     random.shuffle(teacher_order)
     scale = _term_scale(W, W_star) ** 2 + 1e-300
     assert abs(symderive.population_loss(W, W_star)
-               - symderive.population_loss(W[student_order], W_star[teacher_order])) <= 1e-14 * scale
+               - symderive.population_loss(W[student_order], W_star[teacher_order])) \
+        <= 1e-14 * scale
 
 
 @settings(max_examples=40, deadline=None)
@@ -186,10 +194,11 @@ def test_loss_is_invariant_under_permutations_of_units(pair, random):
 def test_homogeneity_in_the_norms(pair, c):
     W, W_star = pair
     scale = _term_scale(W, W_star) + 1e-300
-    assert abs(symderive.population_loss(c * W, c * W_star) - c**2 * symderive.population_loss(W, W_star)) \
-        <= 1e-13 * (c * scale) ** 2
+    assert abs(symderive.population_loss(c * W, c * W_star)
+               - c**2 * symderive.population_loss(W, W_star)) <= 1e-13 * (c * scale) ** 2
     assert np.max(np.abs(symderive.population_gradient(c * W, c * W_star)
-                         - c * symderive.population_gradient(W, W_star)), initial=0.0) <= 1e-13 * c * scale
+                         - c * symderive.population_gradient(W, W_star)),
+                  initial=0.0) <= 1e-13 * c * scale
 
 
 @settings(max_examples=30, deadline=None)
@@ -205,7 +214,8 @@ def test_gradient_is_the_derivative_of_the_loss(pair):
         numeric[index] = (symderive.population_loss(W + step, W_star)
                           - symderive.population_loss(W - step, W_star)) / (2 * h)
     # central difference: truncation O(h²) plus rounding O(eps·J/h)
-    assert np.max(np.abs(numeric - symderive.population_gradient(W, W_star))) <= 1e-7 * _term_scale(W, W_star) ** 2
+    assert (np.max(np.abs(numeric - symderive.population_gradient(W, W_star)))
+            <= 1e-7 * _term_scale(W, W_star) ** 2)
 
 
 @pytest.mark.parametrize("scale", [1e-200, 1.0, 1e200])

@@ -2,10 +2,12 @@
 
 The reference lambdifies the *raw* exports of the derivations (no simplification, no substitution
 θ = π − ψ, no cse, no printing) and sums them in mpmath at 50 digits with angles from exact Gram
-entries (and more digits where the norms span more than 50 decades: see digits()), so it shares nothing with the generated kernels but the derivations themselves.  Inputs stress the edge cases: K ≠ K*, angles
-within 1e-9 (down to 1e-13) of 0 and of π, exactly parallel and antiparallel rows, norms from 1e-150
-to 1e150, rows within 1e-12 of other rows.  The bound is 1e-13 times the sum of the magnitudes of the
-terms (per gradient row: Σ_a |c_u|‖u_a‖ + |c_e|‖u_a‖; loss: ½ Σ_ab |k(u_a, u_b)|).
+entries (and more digits where the norms span more than 50 decades: see digits()), so it shares
+nothing with the generated kernels but the derivations themselves.  Inputs stress the edge cases:
+K ≠ K*, angles within 1e-9 (down to 1e-13) of 0 and of π, exactly parallel and antiparallel rows,
+norms from 1e-150 to 1e150, rows within 1e-12 of other rows.  The bound is 1e-13 times the sum of
+the magnitudes of the terms (per gradient row: Σ_a |c_u|‖u_a‖ + |c_e|‖u_a‖; loss:
+½ Σ_ab |k(u_a, u_b)|).
 """
 
 from __future__ import annotations
@@ -79,7 +81,8 @@ def reference_gradient(reference, W, W_star) -> tuple[np.ndarray, np.ndarray]:
                     continue
                 theta = exact_angle(w, u)
                 c_w, c_e = reference["c_w"](theta, u_norm), reference["c_e"](theta, u_norm)
-                row = [r + sign * (c_w * ui + c_e * ei) for r, ui, ei in zip(row, u_mp, e, strict=True)]
+                row = [r + sign * (c_w * ui + c_e * ei)
+                       for r, ui, ei in zip(row, u_mp, e, strict=True)]
                 scale += abs(c_w) * u_norm + abs(c_e)
             gradient.append([float(r) for r in row])
             scales.append(float(scale))
@@ -99,11 +102,12 @@ def reference_loss(reference, W, W_star) -> tuple[float, float]:
 
 @st.composite
 def networks(draw) -> tuple[np.ndarray, np.ndarray]:
-    """Student (K, d) and teacher (K*, d) rows; each row after the first may be tied to an earlier one.
+    """Student (K, d) and teacher (K*, d) rows; each row after the first may be tied to an earlier
+    one.
 
     Rows are built at unit scale, then multiplied by powers of two 2^k, |k| ≤ 498 (norms from about
-    1e-150 to 1e150; exact, so parallel rows stay exactly parallel); a "close" row keeps the power of
-    its partner.
+    1e-150 to 1e150; exact, so parallel rows stay exactly parallel); a "close" row keeps the power
+    of its partner.
     """
     K, K_star, d = draw(st.integers(1, 4)), draw(st.integers(1, 4)), draw(st.integers(1, 5))
     rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
@@ -188,7 +192,8 @@ def test_dense_sweep_of_angles(reference, backend):
 
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_zero_rows(reference, backend):
-    """A zero student row gets a zero gradient and zero rows do not contribute (population.py doc)."""
+    """A zero student row gets a zero gradient and zero rows do not contribute
+    (population.py doc)."""
     rng = np.random.default_rng(5)
     W, W_star = rng.standard_normal((3, 4)), rng.standard_normal((2, 4))
     W[1] = 0.0
@@ -229,7 +234,8 @@ def test_gradient_near_the_teacher_relative_to_itself(reference, pair):
     expected, _ = reference_gradient(reference, W, W_star)
     for backend in BACKENDS:
         error = np.linalg.norm(population_gradient(W, W_star, backend=backend) - expected)
-        assert error <= 1e-12 * np.linalg.norm(expected), (backend, error / np.linalg.norm(expected))
+        assert error <= 1e-12 * np.linalg.norm(expected), (
+            backend, error / np.linalg.norm(expected))
 
 
 def softest_offset(seed: int, d: int, step: float) -> tuple[np.ndarray, np.ndarray]:
@@ -306,7 +312,8 @@ def test_exact_multiples_far_apart_in_norm(reference, backend, factor):
     teacher = np.array([factor * w, [0.2, 0.9, -0.4]])
     assert np.all(teacher[0] / factor == w)  # exact multiples
     expected, scales = reference_gradient(reference, student, teacher)
-    error = np.max(np.abs(population_gradient(student, teacher, backend=backend) - expected), axis=1)
+    error = np.max(np.abs(population_gradient(student, teacher, backend=backend) - expected),
+                   axis=1)
     assert np.all(error <= BOUND * scales), error / scales
 
 
@@ -345,7 +352,8 @@ def test_near_antiparallel_rows_far_apart_in_norm(reference, backend, paired):
         x = np.array([0.3, -0.2, 0.9])
         student, teacher = np.array([v, x * (1 + 2.0**-45)]), np.array([u, x])
     expected, scales = reference_gradient(reference, student, teacher)
-    error = np.max(np.abs(population_gradient(student, teacher, backend=backend) - expected), axis=1)
+    error = np.max(np.abs(population_gradient(student, teacher, backend=backend) - expected),
+                   axis=1)
     assert np.all(error <= BOUND * scales), error / scales
 
 

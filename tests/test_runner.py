@@ -41,7 +41,8 @@ def _source_of_fake_modules(monkeypatch):
 
 
 def test_dependency_order_puts_requirements_first_and_is_deterministic():
-    modules = {"c": _module("c", ["b"]), "b": _module("b", ["a"]), "a": _module("a"), "z": _module("z")}
+    modules = {"c": _module("c", ["b"]), "b": _module("b", ["a"]), "a": _module("a"),
+               "z": _module("z")}
     assert runner.dependency_order(modules) == ["a", "b", "c", "z"]
 
 

@@ -99,7 +99,8 @@ def test_figures_are_byte_reproducible_across_processes(tmp_path):
                sweep=Sweep(progress=False))
     script = ("import sys, pathlib; from symderive.simulate import run, Sweep; "
               "from symderive.simulate.experiments.two_relu_l import Options; "
-              "files = run('two-relu-L', Options(points=50, resolution=12), sweep=Sweep(progress=False)); "
+              "files = run('two-relu-L', Options(points=50, resolution=12), "
+              "sweep=Sweep(progress=False)); "
               "[pathlib.Path(sys.argv[1], n).write_bytes(b) for n, b in files.items()]")
     subprocess.run([sys.executable, "-c", script, str(tmp_path)], check=True,
                    env={"PYTHONHASHSEED": "123", "PATH": "/usr/bin:/bin"})
@@ -144,7 +145,8 @@ def test_assignment_matches_brute_force():
             cost = rng.standard_normal((n, n))
             permutation = min_cost_assignment(cost)
             assert sorted(permutation) == list(range(n))
-            best = min(sum(cost[i, p[i]] for i in range(n)) for p in itertools.permutations(range(n)))
+            best = min(sum(cost[i, p[i]] for i in range(n))
+                       for p in itertools.permutations(range(n)))
             assert cost[np.arange(n), permutation].sum() == pytest.approx(best, abs=1e-12)
 
 
@@ -165,5 +167,6 @@ def test_all_runs_every_experiment_except_those_that_opt_out(monkeypatch):
     known["slow-study"] = dataclasses.replace(known["ssb"], name="slow-study", in_all=False)
     monkeypatch.setattr(registry, "registered", lambda: known)
     chosen = simulate_cli._chosen_options(argparse.Namespace(experiment=ALL))
-    assert set(chosen) == {"single-relu", "ssb", "two-relu-L", "multi-relu"}  # not spurious, slow-study
+    # not spurious, slow-study
+    assert set(chosen) == {"single-relu", "ssb", "two-relu-L", "multi-relu"}
     assert "except slow-study" in simulate_cli._all_help()

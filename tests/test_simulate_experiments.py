@@ -62,8 +62,8 @@ def test_two_relu_L_vanishes_when_the_teacher_is_a_student_and_mirrors(alpha):
 def test_two_relu_L_is_the_off_diagonal_residual_of_the_population_gradient(alpha, beta):
     """Independent route: the runtime gradient at W = diag(n)·[e₁; e₂] is affine in the norms n.
 
-    Choose n so that e_j·∇_{w_j}J = 0 (the diagonal rows); then e_{j′}·∇_{w_j}J = −L_{jj′}/(2π) for a
-    unit teacher (M·n − M*·‖w*‖ = 2π·(projected gradient)).
+    Choose n so that e_j·∇_{w_j}J = 0 (the diagonal rows); then e_{j′}·∇_{w_j}J = −L_{jj′}/(2π) for
+    a unit teacher (M·n − M*·‖w*‖ = 2π·(projected gradient)).
     """
     students = np.array([[1.0, 0.0], [math.cos(alpha), math.sin(alpha)]])
     teacher = np.array([[math.cos(beta), math.sin(beta)]])
@@ -101,5 +101,6 @@ def test_two_relu_L_sign_map_is_assembled_in_grid_order():
     data = _data("two-relu-L", two_relu_l.Options(points=9, resolution=40))  # two row chunks
     alpha, beta = np.asarray(data["map_alpha"]), np.asarray(data["map_beta"])
     assert alpha.shape == (40,) and beta.shape == (80,) and np.all(np.diff(alpha) > 0)
-    for key, L in zip(("sign_L12", "sign_L21"), two_relu_L(alpha[:, None], beta[None, :]), strict=True):
+    for key, L in zip(("sign_L12", "sign_L21"), two_relu_L(alpha[:, None], beta[None, :]),
+                      strict=True):
         np.testing.assert_array_equal(two_relu_l.decode_signs(data[key]), np.sign(L))
