@@ -31,10 +31,12 @@ from symderive.population import gradient_descent, population_gradient
 
 def run_times(functions: dict, repeats: int) -> dict:
     """Every run's time (seconds) of each function, ``repeats`` runs each, interleaved so that a
-    change of machine load affects all of them alike."""
+    change of machine load affects all of them alike (in reversed order every other time, so that
+    none always runs right after the same one)."""
     times = {name: [] for name in functions}
-    for _ in range(repeats):
-        for name, function in functions.items():
+    for repeat in range(repeats):
+        order = list(functions.items())
+        for name, function in order if repeat % 2 == 0 else order[::-1]:
             start = time.perf_counter()
             function()
             times[name].append(time.perf_counter() - start)
@@ -61,12 +63,13 @@ def benchmark_a(size: int = 1024) -> None:
     runs = run_times({"products": lambda: (W @ units.T, coefficients @ units),
                       "kernel": lambda: population_gradient(W, W_star, backend="numpy")}, 15)
     products, kernel = min(runs["products"]), min(runs["kernel"])
-    # each run's ratio to the products' run just before it: the spread shows the machine's noise
+    # each run's ratio to the products' run next to it: the spread shows the machine's noise
     ratios = np.array(runs["kernel"]) / np.array(runs["products"])
     low, median, high = np.percentile(ratios, [10, 50, 90])
     print(f"(a) K = d = {size}: NumPy gradient {kernel * 1e3:.0f} ms, matrix products "
           f"{products * 1e3:.0f} ms, ratio {kernel / products:.2f} (goal <= 1.25); ratio run by "
-          f"run: median {median:.2f}, 10-90% {low:.2f}-{high:.2f} over {ratios.size} runs")
+          f"run: median {median:.2f}, 10th-90th percentile {low:.2f}-{high:.2f} over "
+          f"{ratios.size} runs")
     print(f"    peak RSS {rss_after:.0f} MiB (before the first gradient {rss_before:.0f} MiB; "
           f"inputs {2 * W.nbytes / 2**20:.0f} MiB)")
 

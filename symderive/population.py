@@ -13,9 +13,10 @@ into the generated kernels for the rest):
 
 Near the teacher the gradient is a small difference of large sums; both kernels pair each student
 row with its nearest teacher row (within a quarter of its norm) and evaluate the differences of the
-pair's terms directly (see the kernels): each row's error then stays below 2ε Σ_k ‖w_k − w*_k‖, a
-fraction of ε times the distance to the teacher (tests/test_population_accuracy.py), which relative
-to the gradient is ε times the condition number of the Hessian at the teacher.
+pair's terms directly (see the kernels): with every unit paired, each row's error is then below
+2ε Σ_k ‖w_k − w*_π(k)‖ in tests/test_population_accuracy.py (ε = 2⁻⁵², π(k) the teacher row paired
+with w_k), a fraction of ε times the distance to the teacher; relative to the gradient, up to about
+2√K ε/λ_min(H) with H the Hessian at the teacher (see the README).
 
 Zero rows: a zero student row has no direction.  It contributes nothing to g (relu(0·x) = 0) and we
 define its gradient to be zero, which is what automatic differentiation of sampled losses returns
