@@ -116,8 +116,12 @@ def _numpy_units(student: np.ndarray, teacher: np.ndarray, norms: np.ndarray):
     students, −1 teachers)."""
     teacher = np.broadcast_to(teacher, (student.shape[0],) + teacher.shape[1:])
     units = np.concatenate([student, teacher], axis=-2)
-    signs = np.concatenate([np.ones(student.shape[-2]), -np.ones(teacher.shape[-2])])
-    return units, norms, unit_rows(units, norms), signs
+    return units, norms, unit_rows(units, norms), _signs(student, teacher)
+
+
+def _signs(student: np.ndarray, teacher: np.ndarray) -> np.ndarray:
+    """s_a of the units [W; W*]: +1 for the K students, −1 for the K* teachers."""
+    return np.concatenate([np.ones(student.shape[-2]), -np.ones(teacher.shape[-2])])
 
 
 def _loss(student: np.ndarray, teacher: np.ndarray, backend: str,
@@ -170,7 +174,8 @@ def _unpaired_gradient(student: np.ndarray, teacher: np.ndarray, norms: np.ndarr
     directions = np.empty(norms.shape + student.shape[-1:])
     for rows, part in ((slice(0, K), student), (slice(K, None), teacher)):
         unit_rows(part, norms[:, rows], out=directions[:, rows])
-    return population_kernel.unpaired_gradient(student, teacher, norms, directions)
+    return population_kernel.unpaired_gradient(student, teacher, norms, directions,
+                                               _signs(student, teacher))
 
 
 def population_loss(W, W_star, backend: str = "auto") -> np.ndarray | float:

@@ -99,19 +99,19 @@ def population_loss(units, norms, directions, signs):
     return 0.5 * loss
 
 
-def unpaired_gradient(student, teacher, norms, directions):
+def unpaired_gradient(student, teacher, norms, directions, signs):
     """∂J/∂W (B, K, d) for students (B, K, d) and teachers (B or 1, K*, d) when no student is paired
     with a teacher: per block of rows, one matrix product for the cosines, the coefficients chunk
     by chunk in place (:func:`_coefficient_passes`), one matrix product with the unit rows.
 
-    ``norms`` (B, M) and ``directions`` (B, M, d) are those of the units [W; W*] (M = K + K*).
-    Row j is Σ_a (U_SLOPE s_a ‖u_a‖ ψ_ja) e_a + (E_SLOPE Σ_a s_a ‖u_a‖ sin θ_ja) e_j, where
-    c_u = U_SLOPE ψ and c_e = E_SLOPE sin θ (the printed terms, checked by the codegen): the e-sum
-    of row j joins the coefficient of its own column, so that one product gives the whole row.
+    ``norms`` (B, M), ``directions`` (B, M, d) and ``signs`` (M,) are those of the units
+    [W; W*] (M = K + K*).  Row j is Σ_a (U_SLOPE s_a ‖u_a‖ ψ_ja) e_a
+    + (E_SLOPE Σ_a s_a ‖u_a‖ sin θ_ja) e_j, where c_u = U_SLOPE ψ and c_e = E_SLOPE sin θ (the
+    printed terms, checked by the codegen): the e-sum of row j joins the coefficient of its own
+    column, so that one product gives the whole row.
     """
     networks, count, _ = directions.shape
     students = student.shape[1]
-    signs = numpy.where(numpy.arange(count) < students, 1.0, -1.0)
     column_scales = U_SLOPE * signs * norms
     e_weights = E_SLOPE * signs * norms
     gradient = numpy.empty((networks, students, directions.shape[-1]))
